@@ -1,0 +1,131 @@
+"""The one place that decides who may do what, where.
+
+Every view, API endpoint and service asks `can()` / `require()` here; nothing else
+reads RoleGrant to make a decision. A grant on a unit holds for its whole subtree
+(Unit.path prefix). Officer roles must have confirmed a TOTP device (2FA) before
+they act; reading public pages needs no grant at all.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from danchu.accounts.models import Role, RoleGrant
+from danchu.units.models import Unit
+
+OFFICER_ROLES = frozenset(Role.values) - {Role.RESIDENT}
+
+
+class _System:
+    """The actor for the command line and the worker: the operator of the machine."""
+
+    pk = None
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    username = "system"
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = _System()
+
+# permission -> roles that hold it (on the granted unit's subtree).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Create, rename and merge villages and residential groups (HĐND/UBND cấp xã decide;
+    # commune officers record it).
+    "units.manage": frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}),
+    # Read the household roll with personal data (names, phones).
+    "people.view_roll": frozenset(
+        {Role.VILLAGE_HEAD, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}
+    ),
+    # Import households from a file, edit households.
+    "people.manage": frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}),
+    # Grant roles below oneself.
+    "accounts.grant": frozenset({Role.ADMIN}),
+    # Read the audit log of a subtree.
+    "audit.view": frozenset({Role.COMMUNE_CHAIR, Role.ADMIN, Role.STEERING_MEMBER}),
+}
+
+
+def _active_grants(user) -> QuerySet[RoleGrant]:
+    return RoleGrant.objects.active().filter(user=user).select_related("unit")
+
+
+def needs_second_factor(user) -> bool:
+    """True when the user holds an officer role but has not verified a 2FA device."""
+    if user is SYSTEM or not settings.OFFICER_2FA_REQUIRED or not user.is_authenticated:
+        return False
+    if getattr(user, "api_token_verified", False):
+        return False
+    has_officer_role = user.is_superuser or (
+        _active_grants(user).filter(role__in=OFFICER_ROLES).exists()
+    )
+    is_verified = getattr(user, "is_verified", None)
+    return has_officer_role and not (callable(is_verified) and is_verified())
+
+
+def roles_on(user, unit: Unit) -> set[str]:
+    """Roles the user holds on `unit` through a grant on it or on an ancestor."""
+    if not user or not user.is_authenticated or user is SYSTEM:
+        return set()
+    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    return set(
+        RoleGrant.objects.active()
+        .filter(user=user, unit_id__in=ancestor_ids)
+        .values_list("role", flat=True)
+    )
+
+
+def can(user, permission: str, unit: Unit) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    if user is SYSTEM:
+        return True
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if needs_second_factor(user):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(roles_on(user, unit) & PERMISSIONS[permission])
+
+
+def require(user, permission: str, unit: Unit) -> None:
+    """Raise PermissionDenied with a message a person can act on."""
+    if user is not None and user.is_authenticated and needs_second_factor(user):
+        raise PermissionDenied(
+            _("Cần thiết lập và xác minh xác thực hai lớp (2FA) trước khi thao tác.")
+        )
+    if not can(user, permission, unit):
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện thao tác này tại %(unit)s.") % {"unit": unit.name}
+        )
+
+
+def units_where(user, permission: str) -> QuerySet[Unit]:
+    """Every unit on which the user holds `permission`: the subtrees of matching grants."""
+    if user is None or not user.is_authenticated or needs_second_factor(user):
+        return Unit.objects.none()
+    if user is SYSTEM or user.is_superuser:
+        return Unit.objects.all()
+    paths = list(
+        _active_grants(user)
+        .filter(role__in=PERMISSIONS[permission])
+        .values_list("unit__path", flat=True)
+    )
+    if not paths:
+        return Unit.objects.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return Unit.objects.filter(condition)
+
+
+def grants_of(user) -> QuerySet[RoleGrant]:
+    return _active_grants(user).order_by("unit__path", "role")

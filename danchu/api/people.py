@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import Field, File, Router, Schema, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from danchu.accounts import permissions
+from danchu.api.auth import BearerToken
+from danchu.core.errors import ValidationError
+from danchu.people import services
+from danchu.units.models import Unit
+from danchu.units.services import get_unit
+
+router = Router(tags=["people"], auth=BearerToken())
+
+
+class GrantOut(Schema):
+    role: str
+    role_label: str = Field(..., alias="get_role_display")
+    unit: str = Field(..., alias="unit.code")
+    unit_name: str = Field(..., alias="unit.name")
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    grants: list[GrantOut]
+
+
+class HouseholdOut(Schema):
+    code: str
+    representative: str | None = Field(None, alias="representative.full_name")
+    address: str
+    phone: str | None = Field(None, alias="representative.phone")
+    member_count: int
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportErrorOut(Schema):
+    detail: str
+    errors: list[dict]
+
+
+def _village(code: str) -> Unit:
+    try:
+        unit = get_unit(code)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from None
+    if unit.kind != Unit.Kind.VILLAGE:
+        raise Http404("Không phải thôn, tổ dân phố / not a village.")
+    return unit
+
+
+@router.get("/me", response=MeOut, summary="The token's user and their role grants")
+def me(request):
+    user = request.auth
+    return {"username": user.username, "full_name": user.full_name,
+            "grants": list(permissions.grants_of(user))}
+
+
+@router.get("/units/{code}/households", response=list[HouseholdOut],
+            summary="A village's household roll (officers only; personal data)")
+@paginate(LimitOffsetPagination, page_size=100)
+def list_households(request, code: str):
+    village = _village(code)
+    permissions.require(request.auth, "people.view_roll", village)
+    services.record_roll_viewed(actor=request.auth, village=village)
+    return services.roll(village)
+
+
+@router.post("/units/{code}/households/import", response={200: ImportOut, 422: ImportErrorOut},
+             summary="Import a CSV or XLSX household file into a village")
+def import_households(request, code: str, file: File[UploadedFile]):
+    village = _village(code)
+    try:
+        report = services.import_households(actor=request.auth, village=village,
+                                            data=file.read(), filename=file.name or "")
+    except services.ImportRejected as exc:
+        return 422, {"detail": f"Tệp có {len(exc.row_errors)} lỗi; không hộ nào được nhập.",
+                     "errors": [{"line": e.line, "column": e.column, "message": e.message}
+                                for e in exc.row_errors]}
+    return report

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from danchu.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("<str:code>/households/", views.roll, name="roll"),
+    path("<str:code>/households/import/", views.import_file, name="import"),
+    path("<str:code>/households.xlsx", views.export_xlsx, name="export"),
+]

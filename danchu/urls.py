@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from danchu.api.main import api
+from danchu.units import views as unit_views
+
+admin.site.site_header = "danchu — quản trị"
+
+urlpatterns = [
+    path("", unit_views.home, name="home"),
+    path("u/", include("danchu.units.urls")),
+    path("u/", include("danchu.people.urls")),
+    path("accounts/", include("danchu.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.views.static import serve
+
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
