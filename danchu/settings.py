@@ -239,7 +239,9 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DANCHU_FROM_EMAIL", "danchu@localhost")
 EMAIL_HOST = os.environ.get("DANCHU_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DANCHU_EMAIL_PORT", 25)
-DANCHU_SMS_ADAPTER = os.environ.get("DANCHU_SMS_ADAPTER", "danchu.notify.adapters.ConsoleSmsAdapter")
+DANCHU_SMS_ADAPTER = os.environ.get(
+    "DANCHU_SMS_ADAPTER", "danchu.notify.adapters.ConsoleSmsAdapter"
+)
 NOTIFY_MAX_ATTEMPTS = env_int("DANCHU_NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

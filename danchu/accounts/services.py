@@ -22,8 +22,16 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,149}$")
 
 
 @transaction.atomic
-def add_user(*, actor, username: str, password: str, role: str, unit: Unit,
-             full_name: str = "", email: str = "") -> tuple[User, bool]:
+def add_user(
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str,
+    unit: Unit,
+    full_name: str = "",
+    email: str = "",
+) -> tuple[User, bool]:
     """Create the user if new, then grant `role` on `unit`."""
     permissions.require(actor, "accounts.grant", unit)
     username = (username or "").strip().lower()
@@ -40,8 +48,13 @@ def add_user(*, actor, username: str, password: str, role: str, unit: Unit,
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()
-        record(actor=actor, action="accounts.user_created", obj=user, unit=unit,
-               payload={"username": username})
+        record(
+            actor=actor,
+            action="accounts.user_created",
+            obj=user,
+            unit=unit,
+            payload={"username": username},
+        )
     grant_role(actor=actor, user=user, role=role, unit=unit)
     return user, created
 
@@ -50,15 +63,22 @@ def add_user(*, actor, username: str, password: str, role: str, unit: Unit,
 def grant_role(*, actor, user: User, role: str, unit: Unit) -> RoleGrant:
     permissions.require(actor, "accounts.grant", unit)
     if role not in Role.values:
-        raise ValidationError(_("Vai trò “%(role)s” không tồn tại."), code="bad_role",
-                              params={"role": role})
+        raise ValidationError(
+            _("Vai trò “%(role)s” không tồn tại."), code="bad_role", params={"role": role}
+        )
     grant = RoleGrant.objects.active().filter(user=user, role=role, unit=unit).first()
     if grant:
         return grant
-    grant = RoleGrant.objects.create(user=user, role=role, unit=unit,
-                                     granted_by=actor if getattr(actor, "pk", None) else None)
-    record(actor=actor, action="accounts.role_granted", obj=grant, unit=unit,
-           payload={"user": user.username, "role": role})
+    grant = RoleGrant.objects.create(
+        user=user, role=role, unit=unit, granted_by=actor if getattr(actor, "pk", None) else None
+    )
+    record(
+        actor=actor,
+        action="accounts.role_granted",
+        obj=grant,
+        unit=unit,
+        payload={"user": user.username, "role": role},
+    )
     return grant
 
 
@@ -67,26 +87,39 @@ def revoke_role(*, actor, grant: RoleGrant) -> None:
     permissions.require(actor, "accounts.grant", grant.unit)
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
-    record(actor=actor, action="accounts.role_revoked", obj=grant, unit=grant.unit,
-           payload={"user": grant.user.username, "role": grant.role})
+    record(
+        actor=actor,
+        action="accounts.role_revoked",
+        obj=grant,
+        unit=grant.unit,
+        payload={"user": grant.user.username, "role": grant.role},
+    )
 
 
 @transaction.atomic
 def create_token(*, user: User, name: str = "") -> str:
     """Return a new bearer key; only its hash is stored."""
     key = "dc_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=key[:8],
-                                    key_hash=ApiToken.hash_key(key))
-    record(actor=user, action="accounts.token_created", obj=token,
-           payload={"prefix": token.prefix, "name": name[:100]})
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=key[:8], key_hash=ApiToken.hash_key(key)
+    )
+    record(
+        actor=user,
+        action="accounts.token_created",
+        obj=token,
+        payload={"prefix": token.prefix, "name": name[:100]},
+    )
     return key
 
 
 def user_for_token(key: str) -> User | None:
     if not key or len(key) > 200:
         return None
-    token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
@@ -96,6 +129,7 @@ def user_for_token(key: str) -> User | None:
 
 
 # --- sign-in throttling -------------------------------------------------------------
+
 
 def _window_start():
     return timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
@@ -119,6 +153,7 @@ def clear_login_failures(username: str) -> None:
 
 
 # --- two-factor -------------------------------------------------------------------
+
 
 def start_totp_setup(user: User):
     """An unconfirmed TOTP device for the user (reused until confirmed)."""

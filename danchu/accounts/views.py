@@ -21,8 +21,9 @@ def _client_ip(request: HttpRequest) -> str | None:
 
 def _next_url(request: HttpRequest, default: str = "accounts:me") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                   require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -39,8 +40,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Đăng nhập sai quá nhiều lần. Xin thử lại sau ít phút."))
             status = 429
         else:
-            user = authenticate(request, username=username,
-                                password=form.cleaned_data["password"])
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
                 services.record_login_failure(username, ip)
                 form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
@@ -51,8 +51,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return _after_password(request, user)
     elif request.method == "POST":
         status = 422
-    return render(request, "accounts/login.html",
-                  {"form": form, "next": _next_url(request, "")}, status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _next_url(request, "")},
+        status=status,
+    )
 
 
 def _after_password(request: HttpRequest, user) -> HttpResponse:
@@ -95,7 +99,8 @@ def setup_2fa(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if form.is_valid() and services.confirm_totp(
-                user=request.user, device=device, token=form.cleaned_data["token"]):
+            user=request.user, device=device, token=form.cleaned_data["token"]
+        ):
             otp_login(request, device)
             messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect("accounts:me")
@@ -106,9 +111,12 @@ def setup_2fa(request: HttpRequest) -> HttpResponse:
     import base64
 
     secret_b32 = base64.b32encode(device.bin_key).decode()
-    return render(request, "accounts/setup_2fa.html",
-                  {"form": form, "qr_svg": qr_svg, "secret": secret_b32, "hex": secret},
-                  status=status)
+    return render(
+        request,
+        "accounts/setup_2fa.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret_b32, "hex": secret},
+        status=status,
+    )
 
 
 @require_POST
@@ -119,8 +127,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/me.html", {
-        "grants": permissions.grants_of(request.user),
-        "needs_2fa": permissions.needs_second_factor(request.user),
-        "has_device": services.has_confirmed_device(request.user),
-    })
+    return render(
+        request,
+        "accounts/me.html",
+        {
+            "grants": permissions.grants_of(request.user),
+            "needs_2fa": permissions.needs_second_factor(request.user),
+            "has_device": services.has_confirmed_device(request.user),
+        },
+    )

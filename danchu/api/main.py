@@ -10,7 +10,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from danchu.core.errors import first_message
 
-
 api = NinjaAPI(
     title="danchu API",
     version="1",
@@ -23,8 +22,9 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    return api.create_response(request, {"detail": first_message(exc),
-                                         "errors": exc.messages}, status=422)
+    return api.create_response(
+        request, {"detail": first_message(exc), "errors": exc.messages}, status=422
+    )
 
 
 @api.exception_handler(NinjaValidationError)
@@ -34,8 +34,13 @@ def on_schema_error(request, exc: NinjaValidationError):
         where = ".".join(str(p) for p in error.get("loc", []) if p not in ("body", "query", "path"))
         details.append(f"{where}: {error.get('msg', '')}" if where else error.get("msg", ""))
     return api.create_response(
-        request, {"detail": "Dữ liệu không hợp lệ / invalid input: " + "; ".join(details),
-                  "errors": exc.errors}, status=422)
+        request,
+        {
+            "detail": "Dữ liệu không hợp lệ / invalid input: " + "; ".join(details),
+            "errors": exc.errors,
+        },
+        status=422,
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -46,15 +51,21 @@ def on_denied(request, exc: PermissionDenied):
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc: Http404):
-    return api.create_response(request, {"detail": str(exc) or "Không tìm thấy / not found."},
-                               status=404)
+    return api.create_response(
+        request, {"detail": str(exc) or "Không tìm thấy / not found."}, status=404
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return api.create_response(
-        request, {"detail": "Cần mã truy cập hợp lệ (Authorization: Bearer …) / "
-                            "a valid bearer token is required."}, status=401)
+        request,
+        {
+            "detail": "Cần mã truy cập hợp lệ (Authorization: Bearer …) / "
+            "a valid bearer token is required."
+        },
+        status=401,
+    )
 
 
 @api.exception_handler(HttpError)

@@ -59,12 +59,18 @@ def _village(code: str) -> Unit:
 @router.get("/me", response=MeOut, summary="The token's user and their role grants")
 def me(request):
     user = request.auth
-    return {"username": user.username, "full_name": user.full_name,
-            "grants": list(permissions.grants_of(user))}
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "grants": list(permissions.grants_of(user)),
+    }
 
 
-@router.get("/units/{code}/households", response=list[HouseholdOut],
-            summary="A village's household roll (officers only; personal data)")
+@router.get(
+    "/units/{code}/households",
+    response=list[HouseholdOut],
+    summary="A village's household roll (officers only; personal data)",
+)
 @paginate(LimitOffsetPagination, page_size=100)
 def list_households(request, code: str):
     village = _village(code)
@@ -73,15 +79,22 @@ def list_households(request, code: str):
     return services.roll(village)
 
 
-@router.post("/units/{code}/households/import", response={200: ImportOut, 422: ImportErrorOut},
-             summary="Import a CSV or XLSX household file into a village")
+@router.post(
+    "/units/{code}/households/import",
+    response={200: ImportOut, 422: ImportErrorOut},
+    summary="Import a CSV or XLSX household file into a village",
+)
 def import_households(request, code: str, file: File[UploadedFile]):
     village = _village(code)
     try:
-        report = services.import_households(actor=request.auth, village=village,
-                                            data=file.read(), filename=file.name or "")
+        report = services.import_households(
+            actor=request.auth, village=village, data=file.read(), filename=file.name or ""
+        )
     except services.ImportRejected as exc:
-        return 422, {"detail": f"Tệp có {len(exc.row_errors)} lỗi; không hộ nào được nhập.",
-                     "errors": [{"line": e.line, "column": e.column, "message": e.message}
-                                for e in exc.row_errors]}
+        return 422, {
+            "detail": f"Tệp có {len(exc.row_errors)} lỗi; không hộ nào được nhập.",
+            "errors": [
+                {"line": e.line, "column": e.column, "message": e.message} for e in exc.row_errors
+            ],
+        }
     return report

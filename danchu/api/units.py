@@ -85,22 +85,32 @@ def get_unit(request, code: str):
     from danchu.people.models import Household
 
     unit.households = Household.objects.filter(
-        village__path__startswith=unit.path, dissolved_on__isnull=True).count()
+        village__path__startswith=unit.path, dissolved_on__isnull=True
+    ).count()
     unit.children = counts["children"]
     return unit
 
 
-@router.post("/{code}/villages", response={201: UnitOut}, auth=BearerToken(),
-             summary="Create a village or residential group in a commune")
+@router.post(
+    "/{code}/villages",
+    response={201: UnitOut},
+    auth=BearerToken(),
+    summary="Create a village or residential group in a commune",
+)
 def create_village(request, code: str, payload: VillageIn):
-    village = services.create_village(actor=request.auth, commune=_unit(code),
-                                      name=payload.name, division_type=payload.division_type,
-                                      code=payload.code)
+    village = services.create_village(
+        actor=request.auth,
+        commune=_unit(code),
+        name=payload.name,
+        division_type=payload.division_type,
+        code=payload.code,
+    )
     return 201, village
 
 
 @router.post("/{code}/rename", response=UnitOut, auth=BearerToken(), summary="Rename a village")
 def rename_unit(request, code: str, payload: RenameIn):
     unit = _unit(code)
-    return services.rename_unit(actor=request.auth, unit=unit, name=payload.name,
-                                decision=payload.decision)
+    return services.rename_unit(
+        actor=request.auth, unit=unit, name=payload.name, decision=payload.decision
+    )

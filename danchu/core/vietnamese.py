@@ -40,7 +40,7 @@ def _split_letter(char: str) -> tuple[str, str]:
     """Return (base letter with its vowel marks, tone digit) for one character."""
     decomposed = unicodedata.normalize("NFD", char)
     base = decomposed[0]
-    marks = [m for m in decomposed[1:]]
+    marks = list(decomposed[1:])
     tone = "0"
     kept = []
     for mark in marks:

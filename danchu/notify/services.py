@@ -14,8 +14,9 @@ from danchu.notify.models import Message
 from danchu.people.models import PHONE_RE, normalize_phone
 
 
-def queue_message(*, channel: str, recipient: str, body: str, subject: str = "",
-                  reference: str = "") -> Message:
+def queue_message(
+    *, channel: str, recipient: str, body: str, subject: str = "", reference: str = ""
+) -> Message:
     """Queue a message; it is handed to the worker only once the transaction commits."""
     if channel == Message.Channel.EMAIL:
         validate_email(recipient)
@@ -27,8 +28,13 @@ def queue_message(*, channel: str, recipient: str, body: str, subject: str = "",
         raise ValidationError(_("Kênh gửi không hợp lệ."), code="bad_channel")
     if not body.strip():
         raise ValidationError(_("Nội dung tin nhắn trống."), code="empty_body")
-    message = Message.objects.create(channel=channel, recipient=recipient, subject=subject[:200],
-                                     body=body, reference=reference[:120])
+    message = Message.objects.create(
+        channel=channel,
+        recipient=recipient,
+        subject=subject[:200],
+        body=body,
+        reference=reference[:120],
+    )
     from danchu.notify.tasks import deliver_message
 
     transaction.on_commit(lambda: deliver_message.enqueue(message.pk))

@@ -17,8 +17,10 @@ class ImportForm(forms.Form):
         limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
         if upload.size > limit:
             raise forms.ValidationError(
-                _("Tệp quá lớn (tối đa %(mb)d MB)."), code="too_large",
-                params={"mb": settings.IMPORT_MAX_UPLOAD_MB})
+                _("Tệp quá lớn (tối đa %(mb)d MB)."),
+                code="too_large",
+                params={"mb": settings.IMPORT_MAX_UPLOAD_MB},
+            )
         if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."), code="bad_type")
         return upload

@@ -18,21 +18,42 @@ from danchu.people.models import CITIZEN_ID_RE, PHONE_RE, normalize_phone
 
 # Header (folded, spaces as "_") -> field. Vietnamese first, English aliases after.
 HEADER_ALIASES = {
-    "ma_ho": "code", "ma_ho_gia_dinh": "code", "household_code": "code", "code": "code",
-    "chu_ho": "representative", "ho_ten_chu_ho": "representative", "dai_dien_ho": "representative",
-    "representative": "representative", "head": "representative",
+    "ma_ho": "code",
+    "ma_ho_gia_dinh": "code",
+    "household_code": "code",
+    "code": "code",
+    "chu_ho": "representative",
+    "ho_ten_chu_ho": "representative",
+    "dai_dien_ho": "representative",
+    "representative": "representative",
+    "head": "representative",
     "head_of_household": "representative",
-    "dia_chi": "address", "address": "address",
-    "so_dien_thoai": "phone", "dien_thoai": "phone", "sdt": "phone", "phone": "phone",
-    "so_thanh_vien": "member_count", "so_nhan_khau": "member_count", "members": "member_count",
+    "dia_chi": "address",
+    "address": "address",
+    "so_dien_thoai": "phone",
+    "dien_thoai": "phone",
+    "sdt": "phone",
+    "phone": "phone",
+    "so_thanh_vien": "member_count",
+    "so_nhan_khau": "member_count",
+    "members": "member_count",
     "member_count": "member_count",
-    "nam_sinh": "birth_year", "nam_sinh_chu_ho": "birth_year", "birth_year": "birth_year",
-    "so_dinh_danh": "citizen_id", "cccd": "citizen_id", "citizen_id": "citizen_id",
+    "nam_sinh": "birth_year",
+    "nam_sinh_chu_ho": "birth_year",
+    "birth_year": "birth_year",
+    "so_dinh_danh": "citizen_id",
+    "cccd": "citizen_id",
+    "citizen_id": "citizen_id",
 }
 REQUIRED = ("code", "representative")
 FIELD_LABELS = {
-    "code": "ma_ho", "representative": "chu_ho", "address": "dia_chi", "phone": "so_dien_thoai",
-    "member_count": "so_thanh_vien", "birth_year": "nam_sinh", "citizen_id": "so_dinh_danh",
+    "code": "ma_ho",
+    "representative": "chu_ho",
+    "address": "dia_chi",
+    "phone": "so_dien_thoai",
+    "member_count": "so_thanh_vien",
+    "birth_year": "nam_sinh",
+    "citizen_id": "so_dinh_danh",
 }
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/-]{0,31}$")
 MAX_MEMBERS = 99
@@ -91,8 +112,7 @@ def _rows_from_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    for index, row in enumerate(reader, start=1):
-        yield index, row
+    yield from enumerate(reader, start=1)
 
 
 def _rows_from_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -103,8 +123,9 @@ def _rows_from_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileUnreadable(_("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc}) \
-            from None
+        raise FileUnreadable(
+            _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc}
+        ) from None
     sheet = workbook.worksheets[0]
     for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         yield index, ["" if v is None else _cell_text(v) for v in row]
@@ -147,9 +168,14 @@ def parse_households(data: bytes, filename: str) -> ParsedFile:
         if row is None:
             continue
         if row.code in seen:
-            parsed.errors.append(RowError(line, "ma_ho", _(
-                "mã hộ “%(code)s” trùng với dòng %(first)d.") % {"code": row.code,
-                                                                 "first": seen[row.code]}))
+            parsed.errors.append(
+                RowError(
+                    line,
+                    "ma_ho",
+                    _("mã hộ “%(code)s” trùng với dòng %(first)d.")
+                    % {"code": row.code, "first": seen[row.code]},
+                )
+            )
             continue
         seen[row.code] = line
         parsed.rows.append(row)
@@ -179,8 +205,10 @@ def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[int, dict[str, 
     if first_line is None:
         raise FileUnreadable(_("Tệp trống."))
     raise FileUnreadable(
-        _("Không tìm thấy dòng tiêu đề có các cột ma_ho (mã hộ) và chu_ho (chủ hộ); có thể thêm "
-          "dia_chi, so_dien_thoai, so_thanh_vien.")
+        _(
+            "Không tìm thấy dòng tiêu đề có các cột ma_ho (mã hộ) và chu_ho (chủ hộ); có thể thêm "
+            "dia_chi, so_dien_thoai, so_thanh_vien."
+        )
     )
 
 
@@ -190,23 +218,36 @@ def _check_row(line: int, v: dict[str, str], errors: list[RowError]) -> Househol
     if not code:
         problems.append(RowError(line, "ma_ho", _("thiếu mã hộ.")))
     elif not CODE_RE.match(code):
-        problems.append(RowError(line, "ma_ho", _(
-            "mã hộ “%(code)s” chỉ được gồm chữ không dấu, số, dấu . / - (tối đa 32 ký tự).")
-            % {"code": code}))
+        problems.append(
+            RowError(
+                line,
+                "ma_ho",
+                _("mã hộ “%(code)s” chỉ được gồm chữ không dấu, số, dấu . / - (tối đa 32 ký tự).")
+                % {"code": code},
+            )
+        )
     name = " ".join(v.get("representative", "").split())
     if not name:
         problems.append(RowError(line, "chu_ho", _("thiếu họ tên chủ hộ.")))
     elif len(name) > 200 or any(ch.isdigit() for ch in name):
-        problems.append(RowError(line, "chu_ho", _("họ tên chủ hộ “%(name)s” không hợp lệ.")
-                                 % {"name": name[:60]}))
+        problems.append(
+            RowError(
+                line, "chu_ho", _("họ tên chủ hộ “%(name)s” không hợp lệ.") % {"name": name[:60]}
+            )
+        )
     address = " ".join(v.get("address", "").split())
     if len(address) > 300:
         problems.append(RowError(line, "dia_chi", _("địa chỉ dài quá 300 ký tự.")))
     phone = normalize_phone(v.get("phone", ""))
     if phone and not PHONE_RE.match(phone):
-        problems.append(RowError(line, "so_dien_thoai", _(
-            "số điện thoại “%(value)s” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0).")
-            % {"value": v.get("phone", "")}))
+        problems.append(
+            RowError(
+                line,
+                "so_dien_thoai",
+                _("số điện thoại “%(value)s” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0).")
+                % {"value": v.get("phone", "")},
+            )
+        )
     members = 1
     raw_members = v.get("member_count", "")
     if raw_members:
@@ -217,9 +258,14 @@ def _check_row(line: int, v: dict[str, str], errors: list[RowError]) -> Househol
         except ValueError:
             members = 0
         if not 1 <= members <= MAX_MEMBERS:
-            problems.append(RowError(line, "so_thanh_vien", _(
-                "số thành viên “%(value)s” phải là số nguyên từ 1 đến %(max)d.")
-                % {"value": raw_members, "max": MAX_MEMBERS}))
+            problems.append(
+                RowError(
+                    line,
+                    "so_thanh_vien",
+                    _("số thành viên “%(value)s” phải là số nguyên từ 1 đến %(max)d.")
+                    % {"value": raw_members, "max": MAX_MEMBERS},
+                )
+            )
     birth_year = None
     raw_year = v.get("birth_year", "")
     if raw_year:
@@ -228,14 +274,30 @@ def _check_row(line: int, v: dict[str, str], errors: list[RowError]) -> Househol
         except ValueError:
             birth_year = 0
         if not 1900 <= birth_year <= 2100:
-            problems.append(RowError(line, "nam_sinh", _("năm sinh “%(value)s” không hợp lệ.")
-                                     % {"value": raw_year}))
+            problems.append(
+                RowError(
+                    line, "nam_sinh", _("năm sinh “%(value)s” không hợp lệ.") % {"value": raw_year}
+                )
+            )
     citizen_id = v.get("citizen_id", "").replace(" ", "")
     if citizen_id and (not CITIZEN_ID_RE.match(citizen_id) or not 1 <= int(citizen_id[:3]) <= 96):
-        problems.append(RowError(line, "so_dinh_danh", _(
-            "số định danh cá nhân phải gồm 12 chữ số, bắt đầu bằng mã tỉnh.")))
+        problems.append(
+            RowError(
+                line,
+                "so_dinh_danh",
+                _("số định danh cá nhân phải gồm 12 chữ số, bắt đầu bằng mã tỉnh."),
+            )
+        )
     if problems:
         errors.extend(problems)
         return None
-    return HouseholdRow(line=line, code=code, representative=name, address=address, phone=phone,
-                        member_count=members, birth_year=birth_year, citizen_id=citizen_id)
+    return HouseholdRow(
+        line=line,
+        code=code,
+        representative=name,
+        address=address,
+        phone=phone,
+        member_count=members,
+        birth_year=birth_year,
+        citizen_id=citizen_id,
+    )

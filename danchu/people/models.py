@@ -14,7 +14,7 @@ CITIZEN_ID_RE = re.compile(r"^\d{12}$")
 
 
 def normalize_phone(raw: str) -> str:
-    """"+84 912 345 678", "0912.345.678" -> "0912345678"; "" stays ""."""
+    """ "+84 912 345 678", "0912.345.678" -> "0912345678"; "" stays ""."""
     digits = re.sub(r"[\s.\-()]", "", raw or "")
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
@@ -38,7 +38,9 @@ def validate_citizen_id(value: str) -> None:
         return
     if not CITIZEN_ID_RE.match(value) or not (1 <= int(value[:3]) <= 96):
         raise ValidationError(
-            _("Số định danh cá nhân phải gồm 12 chữ số, bắt đầu bằng mã tỉnh nơi đăng ký khai sinh."),
+            _(
+                "Số định danh cá nhân phải gồm 12 chữ số, bắt đầu bằng mã tỉnh nơi đăng ký khai sinh."
+            ),
             code="bad_citizen_id",
         )
 
@@ -59,7 +61,10 @@ class Person(models.Model):
         "Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
 
@@ -85,8 +90,9 @@ class Household(models.Model):
     representative = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="represents"
     )
-    representative_sort_key = models.CharField(max_length=600, db_index=True, editable=False,
-                                               default="")
+    representative_sort_key = models.CharField(
+        max_length=600, db_index=True, editable=False, default=""
+    )
     member_count = models.PositiveSmallIntegerField(_("số thành viên"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     # A household that moved away or merged stays for history; it leaves future rolls.
@@ -96,8 +102,9 @@ class Household(models.Model):
         ordering = ["representative_sort_key", "code"]
         constraints = [
             models.UniqueConstraint(fields=["village", "code"], name="household_code_per_village"),
-            models.CheckConstraint(condition=models.Q(member_count__gte=1),
-                                   name="household_has_members"),
+            models.CheckConstraint(
+                condition=models.Q(member_count__gte=1), name="household_has_members"
+            ),
         ]
         indexes = [models.Index(fields=["village", "representative_sort_key"])]
         verbose_name = _("hộ gia đình")
@@ -119,7 +126,8 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "unit"], condition=models.Q(end_date__isnull=True),
+                fields=["person", "unit"],
+                condition=models.Q(end_date__isnull=True),
                 name="one_open_membership",
             )
         ]

@@ -36,8 +36,12 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> str:
-        return _("Đã thêm %(created)d hộ, cập nhật %(updated)d hộ, giữ nguyên %(unchanged)d hộ.") % {
-            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+        return _(
+            "Đã thêm %(created)d hộ, cập nhật %(updated)d hộ, giữ nguyên %(unchanged)d hộ."
+        ) % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
         }
 
 
@@ -53,12 +57,14 @@ def _check_village(village: Unit) -> None:
     if village.kind != Unit.Kind.VILLAGE:
         raise ValidationError(
             _("%(name)s không phải thôn, tổ dân phố: chỉ nhập hộ vào thôn, tổ dân phố."),
-            code="not_village", params={"name": village.name},
+            code="not_village",
+            params={"name": village.name},
         )
     if not village.is_current():
         raise ValidationError(
             _("%(name)s đã hết hiệu lực (đã sáp nhập); hãy nhập vào đơn vị kế thừa."),
-            code="unit_ended", params={"name": village.name},
+            code="unit_ended",
+            params={"name": village.name},
         )
 
 
@@ -80,9 +86,18 @@ def import_households(*, actor, village: Unit, data: bytes, filename: str) -> Im
         raise ImportRejected(parsed.errors)
     with transaction.atomic():
         report = _write_rows(village, parsed.rows)
-        record(actor=actor, action="people.households_imported", obj=village, unit=village,
-               payload={"file": filename[:200], "created": report.created,
-                        "updated": report.updated, "unchanged": report.unchanged})
+        record(
+            actor=actor,
+            action="people.households_imported",
+            obj=village,
+            unit=village,
+            payload={
+                "file": filename[:200],
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )
     return report
 
 
@@ -107,11 +122,13 @@ def _write_rows(village: Unit, rows: list[HouseholdRow]) -> ImportReport:
         else:
             report.unchanged += 1
     Household.objects.bulk_update(
-        changed_households, ["address", "member_count", "representative_sort_key"],
+        changed_households,
+        ["address", "member_count", "representative_sort_key"],
         batch_size=BATCH,
     )
     Person.objects.bulk_update(
-        changed_people, ["full_name", "sort_key", "phone", "birth_year", "citizen_id"],
+        changed_people,
+        ["full_name", "sort_key", "phone", "birth_year", "citizen_id"],
         batch_size=BATCH,
     )
     report.created = _create_households(village, new_rows)
@@ -119,8 +136,11 @@ def _write_rows(village: Unit, rows: list[HouseholdRow]) -> ImportReport:
 
 
 def _apply(household: Household, person: Person | None, row: HouseholdRow) -> bool:
-    before = (household.address, household.member_count,
-              person and (person.full_name, person.phone, person.birth_year, person.citizen_id))
+    before = (
+        household.address,
+        household.member_count,
+        person and (person.full_name, person.phone, person.birth_year, person.citizen_id),
+    )
     household.address = row.address
     household.member_count = row.member_count
     if person is not None:
@@ -130,24 +150,42 @@ def _apply(household: Household, person: Person | None, row: HouseholdRow) -> bo
         person.birth_year = row.birth_year or person.birth_year
         person.citizen_id = row.citizen_id or person.citizen_id
         household.representative_sort_key = person.sort_key
-    after = (household.address, household.member_count,
-             person and (person.full_name, person.phone, person.birth_year, person.citizen_id))
+    after = (
+        household.address,
+        household.member_count,
+        person and (person.full_name, person.phone, person.birth_year, person.citizen_id),
+    )
     return before != after
 
 
 def _create_households(village: Unit, rows: list[HouseholdRow]) -> int:
     for start in range(0, len(rows), BATCH):
-        chunk = rows[start:start + BATCH]
-        people = Person.objects.bulk_create([
-            Person(full_name=r.representative, sort_key=person_sort_key(r.representative),
-                   phone=r.phone, birth_year=r.birth_year, citizen_id=r.citizen_id)
-            for r in chunk
-        ])
-        households = Household.objects.bulk_create([
-            Household(village=village, code=r.code, address=r.address, representative=p,
-                      representative_sort_key=p.sort_key, member_count=r.member_count)
-            for r, p in zip(chunk, people, strict=True)
-        ])
+        chunk = rows[start : start + BATCH]
+        people = Person.objects.bulk_create(
+            [
+                Person(
+                    full_name=r.representative,
+                    sort_key=person_sort_key(r.representative),
+                    phone=r.phone,
+                    birth_year=r.birth_year,
+                    citizen_id=r.citizen_id,
+                )
+                for r in chunk
+            ]
+        )
+        households = Household.objects.bulk_create(
+            [
+                Household(
+                    village=village,
+                    code=r.code,
+                    address=r.address,
+                    representative=p,
+                    representative_sort_key=p.sort_key,
+                    member_count=r.member_count,
+                )
+                for r, p in zip(chunk, people, strict=True)
+            ]
+        )
         for person, household in zip(people, households, strict=True):
             person.household_id = household.pk
         Person.objects.bulk_update(people, ["household"], batch_size=BATCH)
@@ -189,12 +227,25 @@ def export_roll_xlsx(*, actor, village: Unit) -> bytes:
     count = 0
     for count, household in enumerate(roll(village).iterator(chunk_size=BATCH), start=1):
         rep = household.representative
-        sheet.append([count, household.code, rep.full_name if rep else "", household.address,
-                      rep.phone if rep else "", household.member_count])
+        sheet.append(
+            [
+                count,
+                household.code,
+                rep.full_name if rep else "",
+                household.address,
+                rep.phone if rep else "",
+                household.member_count,
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    record(actor=actor, action="people.roll_exported", obj=village, unit=village,
-           payload={"households": count})
+    record(
+        actor=actor,
+        action="people.roll_exported",
+        obj=village,
+        unit=village,
+        payload={"households": count},
+    )
     return buffer.getvalue()
 
 

@@ -38,13 +38,18 @@ def roll(request: HttpRequest, code: str) -> HttpResponse:
 def _render_roll(request, village, *, page=None, form=None, row_errors=None, status=200):
     if page is None:
         page = Paginator(services.roll(village), 100).get_page(1)
-    return render(request, "people/roll.html", {
-        "unit": village,
-        "page": page,
-        "form": form or ImportForm(),
-        "row_errors": row_errors or [],
-        "can_import": permissions.can(request.user, "people.manage", village),
-    }, status=status)
+    return render(
+        request,
+        "people/roll.html",
+        {
+            "unit": village,
+            "page": page,
+            "form": form or ImportForm(),
+            "row_errors": row_errors or [],
+            "can_import": permissions.can(request.user, "people.manage", village),
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -57,11 +62,15 @@ def import_file(request: HttpRequest, code: str) -> HttpResponse:
         return _render_roll(request, village, form=form, status=422)
     upload = form.cleaned_data["file"]
     try:
-        report = services.import_households(actor=request.user, village=village,
-                                            data=upload.read(), filename=upload.name)
+        report = services.import_households(
+            actor=request.user, village=village, data=upload.read(), filename=upload.name
+        )
     except services.ImportRejected as exc:
-        form.add_error(None, _("Tệp có %(n)d lỗi; chưa hộ nào được nhập. Sửa các dòng dưới đây "
-                               "rồi tải lại.") % {"n": len(exc.row_errors)})
+        form.add_error(
+            None,
+            _("Tệp có %(n)d lỗi; chưa hộ nào được nhập. Sửa các dòng dưới đây rồi tải lại.")
+            % {"n": len(exc.row_errors)},
+        )
         return _render_roll(request, village, form=form, row_errors=exc.row_errors, status=422)
     except ValidationError as exc:
         form.add_error(None, first_message(exc))
@@ -75,6 +84,7 @@ def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     village = _village_or_404(code)
     data = services.export_roll_xlsx(actor=request.user, village=village)
     response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="danh-sach-ho-{village.code}.xlsx"'
     return response

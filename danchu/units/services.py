@@ -136,8 +136,10 @@ def rename_unit(*, actor, unit: Unit, name: str, decision: str = "") -> Unit:
     permissions.require(actor, "units.manage", parent)
     if unit.kind not in (Unit.Kind.VILLAGE, Unit.Kind.AGENCY, Unit.Kind.ENTERPRISE):
         raise ValidationError(
-            _("Chỉ đổi tên được thôn, tổ dân phố, cơ quan hoặc doanh nghiệp; "
-              "tên xã, tỉnh lấy theo danh mục chính thức."),
+            _(
+                "Chỉ đổi tên được thôn, tổ dân phố, cơ quan hoặc doanh nghiệp; "
+                "tên xã, tỉnh lấy theo danh mục chính thức."
+            ),
             code="rename_official",
         )
     if not unit.is_current():
@@ -187,7 +189,8 @@ def merge_units(
     for source in sources:
         if source.kind != Unit.Kind.VILLAGE:
             raise ValidationError(
-                _("%(name)s không phải thôn, tổ dân phố."), code="not_village",
+                _("%(name)s không phải thôn, tổ dân phố."),
+                code="not_village",
                 params={"name": source.name},
             )
         if not source.is_current(effective):
@@ -195,8 +198,9 @@ def merge_units(
                 _("%(name)s đã hết hiệu lực."), code="unit_ended", params={"name": source.name}
             )
     if into is not None and into in sources:
-        raise ValidationError(_("Đơn vị nhận không được nằm trong danh sách bị sáp nhập."),
-                              code="into_in_sources")
+        raise ValidationError(
+            _("Đơn vị nhận không được nằm trong danh sách bị sáp nhập."), code="into_in_sources"
+        )
     if into is None and len(sources) < 2:
         raise ValidationError(
             _("Sáp nhập thành đơn vị mới cần ít nhất hai đơn vị."), code="too_few_sources"
@@ -222,8 +226,12 @@ def merge_units(
             action="unit.merged",
             obj=source,
             unit=source,
-            payload={"into": into.code, "effective": effective, "decision": decision,
-                     "households_moved": moved},
+            payload={
+                "into": into.code,
+                "effective": effective,
+                "decision": decision,
+                "households_moved": moved,
+            },
         )
     return into
 
@@ -248,8 +256,13 @@ def seed_units(*, progress: Callable[[int], None] | None = None) -> dict[str, in
         for province in Province.iter_all():
             code = f"{int(province.code):02d}"
             provinces[int(province.code)], c, u = _upsert(
-                existing, code, Unit.Kind.PROVINCE, province.name,
-                _division_label(province.division_type.value), nation, TWO_TIER_START,
+                existing,
+                code,
+                Unit.Kind.PROVINCE,
+                province.name,
+                _division_label(province.division_type.value),
+                nation,
+                TWO_TIER_START,
             )
             created += c
             updated += u
@@ -258,8 +271,12 @@ def seed_units(*, progress: Callable[[int], None] | None = None) -> dict[str, in
         for ward in Ward.iter_all():
             code = f"{int(ward.code):05d}"
             _unit, c, u = _upsert(
-                existing, code, Unit.Kind.COMMUNE, ward.name,
-                _division_label(ward.division_type.value), provinces[int(ward.province_code)],
+                existing,
+                code,
+                Unit.Kind.COMMUNE,
+                ward.name,
+                _division_label(ward.division_type.value),
+                provinces[int(ward.province_code)],
                 TWO_TIER_START,
             )
             created += c
@@ -276,8 +293,14 @@ def _division_label(value: str) -> str:
 def _upsert(existing, code, kind, name, division_type, parent, valid_from):
     unit = existing.get(code)
     if unit is None:
-        unit = Unit(kind=kind, code=code, name=name, division_type=division_type,
-                    parent=parent, valid_from=valid_from)
+        unit = Unit(
+            kind=kind,
+            code=code,
+            name=name,
+            division_type=division_type,
+            parent=parent,
+            valid_from=valid_from,
+        )
         unit.save()
         existing[code] = unit
         return unit, 1, 0

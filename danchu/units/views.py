@@ -27,7 +27,8 @@ def _unit_or_404(code: str) -> Unit:
 
 def home(request: HttpRequest) -> HttpResponse:
     provinces = Unit.objects.filter(kind=Unit.Kind.PROVINCE).annotate(
-        communes=Count("children", filter=Q(children__kind=Unit.Kind.COMMUNE)))
+        communes=Count("children", filter=Q(children__kind=Unit.Kind.COMMUNE))
+    )
     return render(request, "units/home.html", {"provinces": provinces})
 
 
@@ -35,8 +36,12 @@ def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     results = Unit.objects.none()
     if q:
-        results = (Unit.objects.search(q).exclude(kind=Unit.Kind.NATION)
-                   .select_related("parent").order_by("depth", "sort_key"))
+        results = (
+            Unit.objects.search(q)
+            .exclude(kind=Unit.Kind.NATION)
+            .select_related("parent")
+            .order_by("depth", "sort_key")
+        )
     page = Paginator(results, 50).get_page(request.GET.get("page"))
     return render(request, "units/search.html", {"q": q, "page": page})
 
@@ -46,8 +51,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     children = unit.children.all()
     current_children = [c for c in children if c.is_current()]
     former_children = [c for c in children if not c.is_current()]
-    households = Household.objects.filter(village__path__startswith=unit.path,
-                                          dissolved_on__isnull=True)
+    households = Household.objects.filter(
+        village__path__startswith=unit.path, dissolved_on__isnull=True
+    )
     totals = households.aggregate(households=Count("id"), people=Sum("member_count"))
     context = {
         "unit": unit,
@@ -74,17 +80,22 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _render_manage(request, commune, *, village_form=None, merge_form=None, status=200):
-    villages = (Unit.objects.filter(parent=commune, kind=Unit.Kind.VILLAGE)
-                .annotate(household_count=Count("households",
-                                                filter=Q(households__dissolved_on__isnull=True))))
-    return render(request, "units/manage.html", {
-        "unit": commune,
-        "villages": [v for v in villages if v.is_current()],
-        "former": [v for v in villages if not v.is_current()],
-        "village_form": village_form or VillageForm(),
-        "merge_form": merge_form or MergeForm(commune=commune),
-        "rename_form": RenameForm(),
-    }, status=status)
+    villages = Unit.objects.filter(parent=commune, kind=Unit.Kind.VILLAGE).annotate(
+        household_count=Count("households", filter=Q(households__dissolved_on__isnull=True))
+    )
+    return render(
+        request,
+        "units/manage.html",
+        {
+            "unit": commune,
+            "villages": [v for v in villages if v.is_current()],
+            "former": [v for v in villages if not v.is_current()],
+            "village_form": village_form or VillageForm(),
+            "merge_form": merge_form or MergeForm(commune=commune),
+            "rename_form": RenameForm(),
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -95,8 +106,9 @@ def create_village(request: HttpRequest, code: str) -> HttpResponse:
     form = VillageForm(request.POST)
     if form.is_valid():
         try:
-            village = services.create_village(actor=request.user, commune=commune,
-                                              **form.cleaned_data)
+            village = services.create_village(
+                actor=request.user, commune=commune, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, first_message(exc))
         else:
@@ -135,8 +147,13 @@ def merge(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             target = services.merge_units(
-                actor=request.user, sources=list(data["sources"]), into=data["into"],
-                new_name=data["new_name"], effective=data["effective"], decision=data["decision"])
+                actor=request.user,
+                sources=list(data["sources"]),
+                into=data["into"],
+                new_name=data["new_name"],
+                effective=data["effective"],
+                decision=data["decision"],
+            )
         except ValidationError as exc:
             form.add_error(None, first_message(exc))
         else:

@@ -24,8 +24,11 @@ class Command(DanchuCommand):
         add.add_argument("--unit", required=True, help="mã đơn vị")
         add.add_argument("--full-name", default="")
         add.add_argument("--email", default="")
-        add.add_argument("--password", default=None,
-                         help="mật khẩu (bỏ trống để nhập, hoặc tự sinh khi không có bàn phím)")
+        add.add_argument(
+            "--password",
+            default=None,
+            help="mật khẩu (bỏ trống để nhập, hoặc tự sinh khi không có bàn phím)",
+        )
 
     def handle(self, *args, **options):
         unit = self.get_unit(options["unit"])
@@ -39,8 +42,12 @@ class Command(DanchuCommand):
                 generated = True
         try:
             user, created = services.add_user(
-                actor=SYSTEM, username=options["username"], password=password,
-                role=options["role"], unit=unit, full_name=options["full_name"],
+                actor=SYSTEM,
+                username=options["username"],
+                password=password,
+                role=options["role"],
+                unit=unit,
+                full_name=options["full_name"],
                 email=options["email"],
             )
         except ValidationError as exc:

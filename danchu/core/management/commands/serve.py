@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3))
+        )
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args, **options):
@@ -22,12 +24,23 @@ class Command(BaseCommand):
         self.stdout.write(f"danchu: http://{options['bind']}/  (Ctrl+C để dừng)")
         sys.stdout.flush()
         argv = [
-            sys.executable, "-m", "gunicorn", "danchu.wsgi:application",
-            "--bind", options["bind"], "--workers", str(options["workers"]),
-            "--access-logfile", "-", "--timeout", "120",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "danchu.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
         ]
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get(
-            "DJANGO_SETTINGS_MODULE", "danchu.settings"))
+        env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "danchu.settings"),
+        )
         if not settings.DEBUG:
             env.setdefault("DANCHU_DEBUG", "false")
         os.execve(sys.executable, argv, env)  # noqa: S606 - replace this process with gunicorn

@@ -26,8 +26,7 @@ class Command(DanchuCommand):
         except OSError as exc:
             raise CommandError(f"Không đọc được tệp {path}: {exc.strerror}") from None
         try:
-            report = import_households(actor=SYSTEM, village=village, data=data,
-                                       filename=path.name)
+            report = import_households(actor=SYSTEM, village=village, data=data, filename=path.name)
         except ImportRejected as exc:
             for error in exc.row_errors:
                 self.stderr.write(str(error))
