@@ -101,7 +101,9 @@ def normalize_header(raw: object) -> str:
 
 def _rows_from_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
-        text = data.decode("utf-8-sig")
+        # Excel's "Unicode Text" export is UTF-16 with a byte-order mark.
+        encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+        text = data.decode(encoding)
     except UnicodeDecodeError:
         raise FileUnreadable(
             _("Tệp CSV phải lưu bằng mã UTF-8 (trong Excel: Lưu thành › CSV UTF-8).")
@@ -145,7 +147,8 @@ def read_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
             raise FileUnreadable(_("Tệp có đuôi .xlsx nhưng không phải tệp Excel."))
         return _rows_from_xlsx(data)
     if name.endswith((".csv", ".txt")):
-        if data.startswith(b"PK") or b"\x00" in data[:1024]:
+        is_utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+        if data.startswith(b"PK") or (b"\x00" in data[:1024] and not is_utf16):
             raise FileUnreadable(_("Tệp có đuôi .csv nhưng không phải văn bản CSV."))
         return _rows_from_csv(data)
     raise FileUnreadable(_("Chỉ nhận tệp .csv hoặc .xlsx."))
