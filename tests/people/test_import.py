@@ -191,7 +191,7 @@ def test_web_import_permission_matrix(personas, persona, status, village):
 
 
 def test_web_import_of_a_bad_file_shows_row_errors(officer, village):
-    upload = io.BytesIO("ma_ho,chu_ho\nH1,\n".encode())
+    upload = io.BytesIO(b"ma_ho,chu_ho\nH1,\n")
     upload.name = "ho.csv"
     response = client_for(officer).post(f"/u/{village.code}/households/import/", {"file": upload})
     assert response.status_code == 422
