@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -85,7 +87,13 @@ def verify(request: HttpRequest) -> HttpResponse:
                 if device.verify_token(token):
                     otp_login(request, device)
                     return redirect(request.session.pop("after_verify", "accounts:me"))
-            form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn."))
+            form.add_error(
+                "token",
+                _(
+                    "Mã xác thực không đúng hoặc đã hết hạn. Nếu vừa nhập sai, "
+                    "hãy đợi vài giây rồi nhập mã mới."
+                ),
+            )
     return render(request, "accounts/verify.html", {"form": form}, status=status)
 
 
@@ -107,14 +115,11 @@ def setup_2fa(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             form.add_error("token", _("Mã không đúng. Kiểm tra giờ trên điện thoại rồi thử lại."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
-    secret = device.bin_key.hex()
-    import base64
-
-    secret_b32 = base64.b32encode(device.bin_key).decode()
+    secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
         "accounts/setup_2fa.html",
-        {"form": form, "qr_svg": qr_svg, "secret": secret_b32, "hex": secret},
+        {"form": form, "qr_svg": qr_svg, "secret": secret},
         status=status,
     )
 

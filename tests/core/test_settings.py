@@ -1,0 +1,53 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+CASES = [
+    ({"DANCHU_DEBUG": "maybe"}, "DANCHU_DEBUG must be true/false"),
+    ({"DANCHU_DATABASE_URL": "mysql://root@localhost/x"}, "DANCHU_DATABASE_URL must start with"),
+    ({"DANCHU_SECRET_KEY": "short"}, "at least 32 characters"),
+    ({"DANCHU_LOGIN_FAILURE_LIMIT": "many"}, "must be a whole number"),
+    ({"DANCHU_SECRET_KEY_FILE": "/nonexistent/secret"}, "cannot read"),
+]
+
+
+@pytest.mark.parametrize("env,message", CASES)
+def test_bad_configuration_fails_at_start_with_a_clear_message(env, message, tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DANCHU_")}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "danchu.settings",
+        "DANCHU_DATA_DIR": str(tmp_path),
+    } | env
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "danchu.cli", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_default_configuration_uses_sqlite_with_wal_and_immediate(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DANCHU_")}
+    environment |= {"DJANGO_SETTINGS_MODULE": "danchu.settings", "DANCHU_DATA_DIR": str(tmp_path)}
+    code = (
+        "import django; django.setup();"
+        "from django.db import connection; c = connection.cursor();"
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0],"
+        " connection.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == ["wal", "IMMEDIATE"]
+    assert (tmp_path / "danchu.sqlite3").exists()
