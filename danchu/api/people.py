@@ -1,7 +1,5 @@
-from __future__ import annotations
-
 from django.http import Http404
-from ninja import Field, File, Router, Schema, UploadedFile
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from danchu.accounts import permissions
@@ -91,10 +89,14 @@ def import_households(request, code: str, file: File[UploadedFile]):
             actor=request.auth, village=village, data=file.read(), filename=file.name or ""
         )
     except services.ImportRejected as exc:
-        return 422, {
-            "detail": f"Tệp có {len(exc.row_errors)} lỗi; không hộ nào được nhập.",
-            "errors": [
-                {"line": e.line, "column": e.column, "message": e.message} for e in exc.row_errors
-            ],
-        }
+        return Status(
+            422,
+            {
+                "detail": f"Tệp có {len(exc.row_errors)} lỗi; không hộ nào được nhập.",
+                "errors": [
+                    {"line": e.line, "column": e.column, "message": e.message}
+                    for e in exc.row_errors
+                ],
+            },
+        )
     return report

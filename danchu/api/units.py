@@ -1,14 +1,12 @@
-from __future__ import annotations
-
 import datetime as dt
 
-from django.db.models import Count
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from danchu.api.auth import BearerToken, OptionalBearer
 from danchu.core.errors import ValidationError
+from danchu.people.models import Household
 from danchu.units import services
 from danchu.units.models import Unit
 
@@ -32,8 +30,9 @@ class UnitOut(Schema):
 
 
 class UnitDetailOut(UnitOut):
-    households: int
-    children: int
+    household_count: int
+    people_count: int
+    child_count: int
 
 
 class UnitFilter(Schema):
@@ -79,15 +78,10 @@ def list_units(request, filters: Query[UnitFilter]):
 @router.get("/{code}", response=UnitDetailOut, auth=OptionalBearer(), summary="One unit")
 def get_unit(request, code: str):
     unit = _unit(code)
-    counts = Unit.objects.filter(pk=unit.pk).aggregate(
-        children=Count("children", distinct=True),
-    )
-    from danchu.people.models import Household
-
-    unit.households = Household.objects.filter(
-        village__path__startswith=unit.path, dissolved_on__isnull=True
-    ).count()
-    unit.children = counts["children"]
+    totals = Household.objects.current().in_subtree(unit).totals()
+    unit.household_count = totals["households"]
+    unit.people_count = totals["people"]
+    unit.child_count = unit.children.current().count()
     return unit
 
 
@@ -105,7 +99,7 @@ def create_village(request, code: str, payload: VillageIn):
         division_type=payload.division_type,
         code=payload.code,
     )
-    return 201, village
+    return Status(201, village)
 
 
 @router.post("/{code}/rename", response=UnitOut, auth=BearerToken(), summary="Rename a village")

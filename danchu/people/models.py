@@ -81,6 +81,19 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
 
+class HouseholdQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(dissolved_on__isnull=True)
+
+    def in_subtree(self, unit):
+        return self.filter(village__path__startswith=unit.path)
+
+    def totals(self) -> dict:
+        """{"households": n, "people": m} in one aggregate query."""
+        totals = self.aggregate(households=models.Count("id"), people=models.Sum("member_count"))
+        return {"households": totals["households"], "people": totals["people"] or 0}
+
+
 class Household(models.Model):
     """A household of a village: the voting unit of community decisions (Law Art 18(2))."""
 
@@ -97,6 +110,8 @@ class Household(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # A household that moved away or merged stays for history; it leaves future rolls.
     dissolved_on = models.DateField(null=True, blank=True)
+
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         ordering = ["representative_sort_key", "code"]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,10 +51,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     children = unit.children.all()
     current_children = [c for c in children if c.is_current()]
     former_children = [c for c in children if not c.is_current()]
-    households = Household.objects.filter(
-        village__path__startswith=unit.path, dissolved_on__isnull=True
-    )
-    totals = households.aggregate(households=Count("id"), people=Sum("member_count"))
+    totals = Household.objects.current().in_subtree(unit).totals()
     context = {
         "unit": unit,
         "ancestors": unit.ancestors().exclude(pk=unit.pk),

@@ -1,0 +1,183 @@
+import json
+
+import pytest
+
+from danchu.accounts.services import create_token
+from danchu.audit.models import Event
+from danchu.people.models import Household
+from danchu.units.models import Unit
+from tests.conftest import client_for
+
+
+def _bearer(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=user)}"}
+
+
+@pytest.fixture
+def api():
+    return client_for(None)
+
+
+def test_openapi_spec_is_served(api, db):
+    response = api.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    assert spec["info"]["title"] == "danchu API"
+    assert "/api/v1/units" in spec["paths"]
+    assert "/api/v1/units/{code}/households/import" in spec["paths"]
+
+
+def test_units_filter_by_kind_parent_and_accent_free_query(api, commune, other_commune, village):
+    data = api.get("/api/v1/units", {"q": "ung hoa"}).json()
+    assert [u["code"] for u in data["items"]] == ["10402"]
+    assert data["items"][0]["name"] == "Xã Ứng Hòa"
+    data = api.get("/api/v1/units", {"kind": "commune", "parent": "01"}).json()
+    assert [u["name"] for u in data["items"]] == ["Xã Đại Xuyên", "Xã Ứng Hòa"]
+    assert data["count"] == 2
+    data = api.get("/api/v1/units", {"parent": "10402"}).json()
+    assert [u["code"] for u in data["items"]] == [village.code]
+    assert data["items"][0]["parent"] == "10402"
+
+
+def test_unit_detail_counts_without_personal_data(api, village):
+    from danchu.accounts.permissions import SYSTEM
+    from danchu.people.services import import_households
+
+    import_households(
+        actor=SYSTEM,
+        village=village,
+        filename="h.csv",
+        data="ma_ho,chu_ho,so_dien_thoai\nH1,Lê Văn Tám,0912345678\n".encode(),
+    )
+    body = api.get(f"/api/v1/units/{village.parent.code}").json()
+    assert (body["household_count"], body["people_count"], body["child_count"]) == (1, 1, 1)
+    assert "0912345678" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"kind": "galaxy"}, "kind"),
+        ({"limit": "-1"}, "limit"),
+        ({"q": "x" * 101}, "q"),
+    ],
+)
+def test_bad_query_is_422_with_a_message(api, db, params, field):
+    response = api.get("/api/v1/units", params)
+    assert response.status_code == 422
+    assert field in response.json()["detail"]
+
+
+def test_unknown_unit_is_404_json(api, db):
+    response = api.get("/api/v1/units/khong-co")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.json()["detail"]
+
+
+def test_writes_need_a_bearer_token(api, commune):
+    response = api.post(
+        "/api/v1/units/10402/villages", {"name": "Thôn Mới"}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert "Bearer" in response.json()["detail"]
+    response = api.post(
+        "/api/v1/units/10402/villages",
+        {"name": "Thôn Mới"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer sai",
+    )
+    assert response.status_code == 401
+    assert not Unit.objects.filter(name="Thôn Mới").exists()
+
+
+def test_officer_creates_a_village_and_bad_input_is_422(api, officer, commune):
+    headers = _bearer(officer)
+    response = api.post(
+        "/api/v1/units/10402/villages",
+        {"name": "Thôn Thanh Âm"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201
+    assert response.json()["code"] == "10402-01"
+    response = api.post(
+        "/api/v1/units/10402/villages",
+        {"name": "thôn thanh âm"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 422
+    assert "đã có đơn vị" in response.json()["detail"]
+    response = api.post(
+        "/api/v1/units/10402/villages", {"name": ""}, content_type="application/json", **headers
+    )
+    assert response.status_code == 422
+    response = api.post(
+        "/api/v1/units/10402/villages", "{not json", content_type="application/json", **headers
+    )
+    assert response.status_code in (400, 422)
+    assert Unit.objects.filter(kind="village").count() == 1
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("resident", 403),
+        ("other_village_head", 403),
+        ("outside_officer", 403),
+        ("officer", 201),
+        ("admin", 201),
+    ],
+)
+def test_api_permission_matrix_for_creating_a_village(api, personas, persona, status, commune):
+    headers = _bearer(personas[persona])
+    before = Event.objects.count()
+    response = api.post(
+        "/api/v1/units/10402/villages",
+        {"name": "Thôn Phú Lương"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == status
+    if status == 403:
+        assert "quyền" in response.json()["detail"]
+        assert not Unit.objects.filter(name="Thôn Phú Lương").exists()
+        assert Event.objects.count() == before
+
+
+def test_households_roll_and_import_through_the_api(api, officer, resident, village):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    headers = _bearer(officer)
+    upload = SimpleUploadedFile("ho.csv", "ma_ho,chu_ho\nH1,Lê Văn Tám\nH2,\n".encode())
+    response = api.post(
+        f"/api/v1/units/{village.code}/households/import", {"file": upload}, **headers
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"line": 3, "column": "chu_ho", "message": "thiếu họ tên chủ hộ."}
+    ]
+    assert Household.objects.count() == 0
+    upload = SimpleUploadedFile("ho.csv", "ma_ho,chu_ho\nH1,Lê Văn Tám\n".encode())
+    response = api.post(
+        f"/api/v1/units/{village.code}/households/import", {"file": upload}, **headers
+    )
+    assert response.json() == {"created": 1, "updated": 0, "unchanged": 0}
+    roll = api.get(f"/api/v1/units/{village.code}/households", **headers).json()
+    assert roll["items"][0]["representative"] == "Lê Văn Tám"
+    assert (
+        api.get(f"/api/v1/units/{village.code}/households", **_bearer(resident)).status_code == 403
+    )
+
+
+def test_me_lists_grants(api, officer):
+    body = api.get("/api/v1/me", **_bearer(officer)).json()
+    assert body["username"] == "can_bo_xa"
+    assert body["grants"] == [
+        {
+            "role": "commune_officer",
+            "role_label": "Cán bộ, công chức cấp xã",
+            "unit": "10402",
+            "unit_name": "Xã Ứng Hòa",
+        }
+    ]
