@@ -56,3 +56,39 @@ def test_cli_verify_reports_ok_and_broken(db, capsys):
     Event.objects.filter(seq=1).update(action="forged")
     with pytest.raises(CommandError, match="#1"):
         call_command("audit", "verify")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain():
+    """Real threads, real connections: appends serialise, the chain never forks."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads with separate connections need a database server")
+    errors = []
+
+    def writer(worker):
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    record(
+                        actor=None,
+                        action="test.concurrent",
+                        object_type="t",
+                        object_id=f"{worker}-{i}",
+                    )
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Event.objects.count() == 80
+    assert verify_chain().ok

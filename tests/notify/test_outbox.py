@@ -51,3 +51,18 @@ def test_bad_recipient_is_refused_and_nothing_queued():
     with pytest.raises(ValidationError):
         queue_message(channel="email", recipient="khong-phai-email", body="x")
     assert Message.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_command_delivers_queued_messages_from_the_database_queue(settings):
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        message = queue_message(channel="email", recipient="canbo@ungho.vn", body="Nhắc việc")
+        message.refresh_from_db()
+        assert message.status == Message.Status.QUEUED  # waiting for the worker
+        call_command("worker", "--batch")
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert mail.outbox[-1].to == ["canbo@ungho.vn"]
