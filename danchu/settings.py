@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "danchu.accounts",
     "danchu.people",
     "danchu.notify",
+    "danchu.disclosures",
     "danchu.demo",
 ]
 
@@ -243,6 +244,16 @@ DANCHU_SMS_ADAPTER = os.environ.get(
     "DANCHU_SMS_ADAPTER", "danchu.notify.adapters.ConsoleSmsAdapter"
 )
 NOTIFY_MAX_ATTEMPTS = env_int("DANCHU_NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+
+# Dân biết (Law 10/2022 Art 11–14). Figures the legal spec marks UNVERIFIED are settings with
+# the spec's default; see docs/disclosures.md.
+DISCLOSURE_PUBLISH_WITHIN_DAYS = env_int("DANCHU_DISCLOSURE_PUBLISH_WITHIN_DAYS", 2, minimum=0)
+DISCLOSURE_PUBLISH_DAY_KIND = os.environ.get("DANCHU_DISCLOSURE_PUBLISH_DAY_KIND", "calendar")
+if DISCLOSURE_PUBLISH_DAY_KIND not in ("calendar", "working"):
+    raise ImproperlyConfigured("DANCHU_DISCLOSURE_PUBLISH_DAY_KIND must be calendar or working")
+DISCLOSURE_POSTING_MIN_DAYS = env_int("DANCHU_DISCLOSURE_POSTING_MIN_DAYS", 30, minimum=1)
+DISCLOSURE_RECURRING_DUE_DAYS = env_int("DANCHU_DISCLOSURE_RECURRING_DUE_DAYS", 15, minimum=0)
+DISCLOSURE_ATTACHMENT_MAX_MB = env_int("DANCHU_DISCLOSURE_ATTACHMENT_MAX_MB", 10, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

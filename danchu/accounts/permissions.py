@@ -48,6 +48,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "people.manage": frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}),
     # Grant roles below oneself.
     "accounts.grant": frozenset({Role.ADMIN}),
+    # Dân biết: draft, publish and record the posting of notices (Law 10/2022 Art 11–13).
+    "disclosures.manage": frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}),
+    # Record how a notice forwarded to the village was passed on (Art 13(4)).
+    "disclosures.relay": frozenset(
+        {Role.VILLAGE_HEAD, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}
+    ),
     # Read the audit log of a subtree.
     "audit.view": frozenset({Role.COMMUNE_CHAIR, Role.ADMIN, Role.STEERING_MEMBER}),
 }
