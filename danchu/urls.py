@@ -11,6 +11,7 @@ urlpatterns = [
     path("", unit_views.home, name="home"),
     path("u/", include("danchu.units.urls")),
     path("u/", include("danchu.people.urls")),
+    path("u/", include("danchu.disclosures.urls")),
     path("accounts/", include("danchu.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

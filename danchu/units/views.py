@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from danchu.accounts import permissions
 from danchu.core.errors import ValidationError, first_message
+from danchu.core.sections import unit_sections
 from danchu.people.models import Household
 from danchu.units import services
 from danchu.units.forms import MergeForm, RenameForm, VillageForm
@@ -61,6 +62,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "predecessors": unit.predecessors.all(),
         "can_manage": permissions.can(request.user, "units.manage", unit)
         or permissions.can(request.user, "people.view_roll", unit),
+        "sections": unit_sections(request, unit),
     }
     return render(request, "units/detail.html", context)
 
