@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from danchu.api.main import api
+from danchu.core.views import health
 from danchu.units import views as unit_views
 
 admin.site.site_header = "danchu — quản trị"
 
 urlpatterns = [
     path("", unit_views.home, name="home"),
+    path("health/", health, name="health"),
     path("u/", include("danchu.units.urls")),
     path("u/", include("danchu.people.urls")),
     path("u/", include("danchu.disclosures.urls")),
