@@ -7,6 +7,11 @@ from danchu.core.views import health
 from danchu.units import views as unit_views
 
 admin.site.site_header = "danchu — quản trị"
+if settings.OFFICER_2FA_REQUIRED:
+    # Superusers, like officers, act only after a verified second factor.
+    from django_otp.admin import OTPAdminSite
+
+    admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", unit_views.home, name="home"),
