@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "danchu.people",
     "danchu.notify",
     "danchu.disclosures",
+    "danchu.decisions",
     "danchu.demo",
 ]
 
@@ -254,6 +255,14 @@ if DISCLOSURE_PUBLISH_DAY_KIND not in ("calendar", "working"):
 DISCLOSURE_POSTING_MIN_DAYS = env_int("DANCHU_DISCLOSURE_POSTING_MIN_DAYS", 30, minimum=1)
 DISCLOSURE_RECURRING_DUE_DAYS = env_int("DANCHU_DISCLOSURE_RECURRING_DUE_DAYS", 15, minimum=0)
 DISCLOSURE_ATTACHMENT_MAX_MB = env_int("DANCHU_DISCLOSURE_ATTACHMENT_MAX_MB", 10, minimum=1)
+
+# Dân bàn, dân quyết (Law 10/2022 Art 15–23; NĐ 59/2023). UNVERIFIED figures are settings.
+# R21: a village head needs more than half of ALL household representatives (not of those present).
+DECISIONS_ELECTION_BASE = os.environ.get("DANCHU_DECISIONS_ELECTION_BASE", "roll")
+if DECISIONS_ELECTION_BASE not in ("roll", "present"):
+    raise ImproperlyConfigured("DANCHU_DECISIONS_ELECTION_BASE must be roll or present")
+# R23: term of village heads (and of the commune People's Inspection Board), per province.
+DECISIONS_TERM_MONTHS_DEFAULT = env_int("DANCHU_DECISIONS_TERM_MONTHS", 60, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -54,6 +54,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "disclosures.relay": frozenset(
         {Role.VILLAGE_HEAD, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}
     ),
+    # Dân bàn: prepare matters, run meetings and ballots, close the count (Law Art 18(1):
+    # the village head convenes; the commune for commune-wide matters).
+    "decisions.manage": frozenset(
+        {Role.VILLAGE_HEAD, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}
+    ),
+    # The Front committee's agreements (Ban CTMT: ballot for item 6, online voting).
+    "decisions.front_agree": frozenset({Role.FRONT_COMMITTEE, Role.ADMIN}),
+    # Recognition by the commune People's Committee (Art 21(2): items 1–2 commune-wide, 3, 4).
+    "decisions.recognise_committee": frozenset({Role.COMMUNE_CHAIR, Role.ADMIN}),
+    # Recognition by the commune Fatherland Front committee (Art 21(2): item 5).
+    "decisions.recognise_front": frozenset({Role.FRONT_COMMITTEE, Role.ADMIN}),
     # Read the audit log of a subtree.
     "audit.view": frozenset({Role.COMMUNE_CHAIR, Role.ADMIN, Role.STEERING_MEMBER}),
 }

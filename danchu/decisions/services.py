@@ -1,0 +1,1048 @@
+"""Dân bàn và quyết định: each legal step of a community decision, with its article.
+
+Law 10/2022/QH15 Art 15–23 and NĐ 59/2023/NĐ-CP Art 3–5. The household is the voting
+unit (Art 18(2)); the denominator is every household on the roll frozen when the matter
+opens (Art 21(1)); procedural votes at a meeting count those present (NĐ 59 Art 3(5)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danchu.accounts import permissions
+from danchu.audit.services import record
+from danchu.core.errors import ValidationError
+from danchu.decisions.models import (
+    Choice,
+    Form,
+    Item,
+    Matter,
+    MeetingSession,
+    Option,
+    Participation,
+    ProceduralVote,
+    RollEntry,
+    SessionCount,
+    VoteConflict,
+)
+from danchu.people.models import Household
+from danchu.units.models import Unit
+from danchu.workdays.services import add_working_days
+
+# Art 17(2): items 3, 4 and 5 are decided at a meeting (ballot only as the Art 19(1)(b) fallback).
+MEETING_ONLY_ITEMS = {Item.CONVENTION, Item.VILLAGE_HEAD, Item.BOARD_MEMBERS}
+# Art 15: items 1 and 2 may be decided commune-wide; the rest within one village.
+COMMUNE_WIDE_ITEMS = {Item.CONTRIBUTIONS, Item.FUNDS}
+# Art 21(2): who recognises what.
+RECOGNISED_BY_COMMITTEE = {Item.CONVENTION, Item.VILLAGE_HEAD}
+RECOGNISED_BY_FRONT = {Item.BOARD_MEMBERS}
+# Art 21(2); NĐ 59 Art 4(7): 05 working days.
+RECOGNITION_WORKING_DAYS = 5
+SEND_TO_COMMUNE_WORKING_DAYS = 5
+# NĐ 59 Art 3(5): the counting board has 3 to 5 people.
+COUNTING_BOARD_SIZE = (3, 5)
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+def more_than_half(votes: int, base: int) -> bool:
+    """Strictly more than 50 %: 51 of 100 passes, 50 of 100 fails, 51 of 101 passes."""
+    return base > 0 and votes * 2 > base
+
+
+# --- preparing a matter --------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_matter(
+    *,
+    actor,
+    unit: Unit,
+    item: int,
+    title: str,
+    description: str = "",
+    options: list[str] | None = None,
+    secret: bool = False,
+    kind: str = Matter.Kind.DECISION,
+) -> Matter:
+    """Prepare a matter; nothing is public or frozen until it opens."""
+    permissions.require(actor, "decisions.manage", unit)
+    if item not in Item.values:
+        raise ValidationError(
+            _("Nội dung %(item)s không thuộc Điều 15 (1–6)."),
+            code="bad_item",
+            params={"item": item},
+        )
+    if unit.kind == Unit.Kind.COMMUNE and item not in COMMUNE_WIDE_ITEMS:
+        raise ValidationError(
+            _(
+                "Ở phạm vi xã chỉ quyết định nội dung khoản 1, 2 Điều 15; các nội dung khác do "
+                "cộng đồng thôn, tổ dân phố quyết định."
+            ),
+            code="item_not_commune_wide",
+        )
+    if unit.kind not in (Unit.Kind.VILLAGE, Unit.Kind.COMMUNE) or not unit.is_current():
+        raise ValidationError(
+            _("Chỉ thôn, tổ dân phố (hoặc xã với khoản 1, 2) quyết định."), code="bad_unit"
+        )
+    title = " ".join((title or "").split())
+    if not title or len(title) > 300:
+        raise ValidationError(_("Tiêu đề phải có, tối đa 300 ký tự."), code="bad_title")
+    labels = [" ".join(o.split()) for o in (options or ["Đồng ý", "Không đồng ý"]) if o.strip()]
+    if len(labels) < 2 or len(set(labels)) != len(labels):
+        raise ValidationError(_("Cần ít nhất hai phương án khác nhau."), code="bad_options")
+    if item in (Item.VILLAGE_HEAD, Item.BOARD_MEMBERS):
+        kind = Matter.Kind.ELECTION
+    matter = Matter.objects.create(
+        unit=unit,
+        item=item,
+        kind=kind,
+        title=title,
+        description=(description or "").strip(),
+        secret=secret,
+        created_by=_user(actor),
+    )
+    Option.objects.bulk_create(
+        [Option(matter=matter, label=label[:200], position=i) for i, label in enumerate(labels)]
+    )
+    record(
+        actor=actor,
+        action="decisions.matter_created",
+        obj=matter,
+        unit=unit,
+        payload={"item": item, "title": title, "options": labels},
+    )
+    return matter
+
+
+@transaction.atomic
+def record_agreement(*, actor, matter: Matter, who: str, on: dt.date) -> Matter:
+    """The village head's or the Front committee head's agreement (NĐ 59 Art 4(1)(c), Art 5)."""
+    matter = _lock(matter)
+    if who == "head":
+        permissions.require(actor, "decisions.manage", matter.unit)
+        matter.head_agreed_on = on
+    elif who == "front":
+        permissions.require(actor, "decisions.front_agree", matter.unit)
+        matter.front_agreed_on = on
+    elif who == "community":  # NĐ 59 Art 5(2)(c): the community chose online voting unanimously
+        permissions.require(actor, "decisions.manage", matter.unit)
+        matter.unanimous_choice_on = on
+    elif who == "commune_report":  # NĐ 59 Art 5: reported to UBND and UBMTTQ xã beforehand
+        permissions.require(actor, "decisions.manage", matter.unit)
+        matter.commune_reported_on = on
+    else:
+        raise ValidationError(_("Loại thỏa thuận không hợp lệ."), code="bad_agreement")
+    matter.save()
+    record(
+        actor=actor,
+        action="decisions.agreement",
+        obj=matter,
+        unit=matter.unit,
+        payload={"who": who, "on": on},
+    )
+    return matter
+
+
+def check_form_allowed(matter: Matter, form: str, *, fallback: bool = False) -> None:
+    """Which form the law allows for which matter (Law Art 17, 19(1); NĐ 59 Art 4(1), 5)."""
+    if form not in Form.values:
+        raise ValidationError(_("Hình thức không hợp lệ."), code="bad_form")
+    if form == Form.MEETING:
+        return
+    if form == Form.ONLINE:
+        if matter.item != Item.OTHER:
+            raise ValidationError(
+                _(
+                    "Biểu quyết trực tuyến chỉ áp dụng cho công việc tự quản khác (khoản 6 Điều 15) "
+                    "— Điều 17 Luật 10/2022, Điều 5 Nghị định 59/2023."
+                ),
+                code="online_not_allowed",
+            )
+        missing = [
+            label
+            for value, label in (
+                (matter.head_agreed_on, _("sự đồng ý của Trưởng thôn")),
+                (matter.front_agreed_on, _("sự đồng ý của Trưởng ban công tác Mặt trận")),
+                (
+                    matter.unanimous_choice_on,
+                    _("việc cộng đồng thống nhất chọn hình thức trực tuyến"),
+                ),
+                (matter.commune_reported_on, _("báo cáo UBND và UBMTTQ xã trước khi thực hiện")),
+            )
+            if value is None
+        ]
+        if missing:
+            raise ValidationError(
+                _(
+                    "Chưa đủ điều kiện biểu quyết trực tuyến (Điều 5 Nghị định 59/2023): thiếu "
+                    "%(missing)s."
+                ),
+                code="online_conditions",
+                params={"missing": "; ".join(missing)},
+            )
+        return
+    # Ballot (phát phiếu lấy ý kiến): only in the three cases of NĐ 59 Art 4(1).
+    if fallback:
+        return  # Art 4(1)(b): the meeting could not reach the rate.
+    if matter.item in MEETING_ONLY_ITEMS:
+        raise ValidationError(
+            _(
+                "Nội dung khoản 3, 4, 5 Điều 15 phải quyết định tại cuộc họp; chỉ phát phiếu khi cuộc "
+                "họp không đủ số hộ tham dự — Điều 17, Điều 19 Luật 10/2022."
+            ),
+            code="meeting_only",
+        )
+    if matter.unit.kind == Unit.Kind.COMMUNE and matter.item in COMMUNE_WIDE_ITEMS:
+        return  # Art 4(1)(a): the commune Chair chooses a ballot for a commune-wide matter.
+    if matter.item == Item.OTHER and matter.head_agreed_on and matter.front_agreed_on:
+        return  # Art 4(1)(c): village head and Front committee head agree.
+    raise ValidationError(
+        _(
+            "Chỉ phát phiếu lấy ý kiến trong các trường hợp của Điều 4 khoản 1 Nghị định 59/2023: "
+            "vấn đề phạm vi xã; cuộc họp không đủ số hộ; hoặc khoản 6 Điều 15 khi Trưởng thôn và "
+            "Trưởng ban công tác Mặt trận thống nhất."
+        ),
+        code="ballot_not_allowed",
+    )
+
+
+def _households_of(unit: Unit):
+    return Household.objects.current().in_subtree(unit).filter(village__valid_to__isnull=True)
+
+
+@transaction.atomic
+def open_matter(
+    *, actor, matter: Matter, form: str, collection_ends_on: dt.date | None = None
+) -> Matter:
+    """Open the matter and freeze its roll: every household of the unit now, never changed after."""
+    matter = _lock(matter)
+    permissions.require(actor, "decisions.manage", matter.unit)
+    if matter.status != Matter.Status.DRAFT:
+        raise ValidationError(_("Vấn đề này đã được mở."), code="already_open")
+    check_form_allowed(matter, form)
+    if form != Form.MEETING:
+        _check_collection_end(collection_ends_on)
+    household_ids = list(_households_of(matter.unit).values_list("pk", flat=True))
+    if not household_ids:
+        raise ValidationError(
+            _("%(unit)s chưa có danh sách hộ gia đình."),
+            code="empty_roll",
+            params={"unit": matter.unit.name},
+        )
+    RollEntry.objects.bulk_create(
+        [RollEntry(matter=matter, household_id=pk) for pk in household_ids], batch_size=5000
+    )
+    matter.roll_size = len(household_ids)
+    matter.form = form
+    matter.status = Matter.Status.OPEN
+    matter.opened_at = timezone.now()
+    matter.collection_ends_on = collection_ends_on
+    matter.save()
+    if form != Form.MEETING:
+        issue_codes(matter)
+    record(
+        actor=actor,
+        action="decisions.matter_opened",
+        obj=matter,
+        unit=matter.unit,
+        payload={"form": form, "roll_size": matter.roll_size},
+    )
+    return matter
+
+
+def _check_collection_end(day: dt.date | None) -> None:
+    if day is None:
+        raise ValidationError(
+            _("Hãy đặt hạn thu phiếu (kế hoạch phát phiếu, Điều 4 Nghị định 59/2023)."),
+            code="collection_end_required",
+        )
+    if day < timezone.localdate():
+        raise ValidationError(_("Hạn thu phiếu không được trước hôm nay."), code="collection_past")
+
+
+# --- ballot codes ---------------------------------------------------------------------------
+
+
+def ballot_code(matter_id: int, household_id: int) -> str:
+    """The one-time code printed on a household's ballot: reproducible, never stored in clear."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"ballot:{matter_id}:{household_id}".encode(), hashlib.sha256
+    ).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    for _i in range(10):
+        number, index = divmod(number, 32)
+        chars.append(CODE_ALPHABET[index])
+    code = "".join(chars)
+    return f"{code[:5]}-{code[5:]}"
+
+
+def normalize_code(raw: str) -> str:
+    text = (raw or "").upper().replace(" ", "").replace("-", "")
+    text = text.replace("O", "0").replace("I", "1").replace("L", "1")
+    return f"{text[:5]}-{text[5:]}" if len(text) == 10 else text
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+
+
+def issue_codes(matter: Matter, *, only_not_participated: bool = False) -> int:
+    """Give every household on the roll (or those that have not taken part) a ballot code."""
+    entries = RollEntry.objects.filter(matter=matter)
+    if only_not_participated:
+        entries = entries.exclude(
+            household_id__in=Participation.objects.filter(matter=matter).values("household_id")
+        )
+    entries = list(entries)
+    for entry in entries:
+        entry.code_hash = code_hash(ballot_code(matter.pk, entry.household_id))
+    RollEntry.objects.bulk_update(entries, ["code_hash"], batch_size=5000)
+    return len(entries)
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_session(
+    *, actor, matter: Matter, name: str, held_on: dt.date, chair_name: str
+) -> MeetingSession:
+    """A meeting, or a cluster meeting in a village of 200+ households (Art 18(3))."""
+    matter = _lock(matter)
+    permissions.require(actor, "decisions.manage", matter.unit)
+    _require_open(matter)
+    if matter.form != Form.MEETING:
+        raise ValidationError(_("Vấn đề này không lấy ý kiến bằng cuộc họp."), code="not_meeting")
+    existing = matter.sessions.count()
+    if existing and matter.roll_size < 200:
+        raise ValidationError(
+            _("Chỉ họp theo cụm khi thôn có từ 200 hộ trở lên (Điều 18 khoản 3 Luật 10/2022)."),
+            code="clusters_not_allowed",
+        )
+    name = " ".join((name or "").split()) or _("Cuộc họp toàn thôn")
+    chair_name = " ".join((chair_name or "").split())
+    if not chair_name:
+        raise ValidationError(_("Hãy ghi người chủ trì."), code="chair_required")
+    if MeetingSession.objects.filter(matter=matter, name=name).exists():
+        raise ValidationError(
+            _("Đã có cuộc họp tên “%(name)s”."), code="duplicate_session", params={"name": name}
+        )
+    session = MeetingSession.objects.create(
+        matter=matter, name=name[:120], held_on=held_on, chair_name=chair_name[:200]
+    )
+    record(
+        actor=actor,
+        action="decisions.session_started",
+        obj=session,
+        unit=matter.unit,
+        payload={"name": session.name, "held_on": held_on},
+    )
+    return session
+
+
+@transaction.atomic
+def record_attendance(*, actor, session: MeetingSession, household_ids: list[int]) -> int:
+    """Households whose representative is present. A household takes part once (Art 18(2))."""
+    session = MeetingSession.objects.select_related("matter__unit").get(pk=session.pk)
+    matter = session.matter
+    permissions.require(actor, "decisions.manage", matter.unit)
+    _require_open(matter)
+    if session.counted:
+        raise ValidationError(_("Cuộc họp đã kiểm phiếu; không thêm người dự."), code="counted")
+    on_roll = set(
+        RollEntry.objects.filter(matter=matter, household_id__in=household_ids).values_list(
+            "household_id", flat=True
+        )
+    )
+    strangers = sorted(set(household_ids) - on_roll)
+    if strangers:
+        raise ValidationError(
+            _("%(n)d hộ không có trong danh sách của vấn đề này."),
+            code="not_on_roll",
+            params={"n": len(strangers)},
+        )
+    taken = set(
+        Participation.objects.filter(matter=matter, household_id__in=on_roll).values_list(
+            "household_id", flat=True
+        )
+    )
+    new = [pk for pk in household_ids if pk not in taken]
+    Participation.objects.bulk_create(
+        [
+            Participation(
+                matter=matter,
+                household_id=pk,
+                channel=Participation.Channel.MEETING,
+                session=session,
+                recorded_by=_user(actor),
+            )
+            for pk in dict.fromkeys(new)
+        ]
+    )
+    record(
+        actor=actor,
+        action="decisions.attendance",
+        obj=session,
+        unit=matter.unit,
+        payload={"added": len(set(new)), "present": session.attendance.count()},
+    )
+    return len(set(new))
+
+
+def present_count(session: MeetingSession) -> int:
+    return session.attendance.count()
+
+
+@transaction.atomic
+def record_procedural_vote(
+    *, actor, session: MeetingSession, question: str, in_favour: int
+) -> ProceduralVote:
+    """Secretary, voting method, counting board: adopted by >50 % of those present (NĐ 59 Art 3(5))."""
+    session = MeetingSession.objects.select_related("matter__unit").get(pk=session.pk)
+    permissions.require(actor, "decisions.manage", session.matter.unit)
+    _require_open(session.matter)
+    if question not in ProceduralVote.Question.values:
+        raise ValidationError(_("Nội dung biểu quyết thủ tục không hợp lệ."), code="bad_question")
+    present = present_count(session)
+    if not 0 <= in_favour <= present:
+        raise ValidationError(
+            _("Số hộ tán thành (%(n)d) phải từ 0 đến số hộ có mặt (%(p)d)."),
+            code="bad_count",
+            params={"n": in_favour, "p": present},
+        )
+    vote = ProceduralVote.objects.create(
+        session=session,
+        question=question,
+        in_favour=in_favour,
+        present=present,
+        passed=more_than_half(in_favour, present),
+    )
+    record(
+        actor=actor,
+        action="decisions.procedural_vote",
+        obj=session,
+        unit=session.matter.unit,
+        payload={
+            "question": question,
+            "in_favour": in_favour,
+            "present": present,
+            "passed": vote.passed,
+        },
+    )
+    return vote
+
+
+def _approved(session: MeetingSession, question: str) -> bool:
+    last = (
+        session.procedural_votes.filter(question=question).order_by("-recorded_at", "-pk").first()
+    )
+    return bool(last and last.passed)
+
+
+@transaction.atomic
+def set_session_details(
+    *,
+    actor,
+    session: MeetingSession,
+    secretary_name: str = "",
+    method: str = "",
+    counting_board: list[str] | None = None,
+    minutes: str = "",
+) -> MeetingSession:
+    """Record what the meeting approved: secretary, method, counting board (NĐ 59 Art 3(5))."""
+    session = (
+        MeetingSession.objects.select_for_update().select_related("matter__unit").get(pk=session.pk)
+    )
+    permissions.require(actor, "decisions.manage", session.matter.unit)
+    _require_open(session.matter)
+    if secretary_name:
+        if not _approved(session, ProceduralVote.Question.SECRETARY):
+            raise ValidationError(
+                _(
+                    "Thư ký phải được quá nửa số hộ có mặt tán thành (Điều 3 khoản 5 "
+                    "Nghị định 59/2023)."
+                ),
+                code="secretary_not_approved",
+            )
+        session.secretary_name = " ".join(secretary_name.split())[:200]
+    if method:
+        if method not in MeetingSession.Method.values:
+            raise ValidationError(_("Cách biểu quyết không hợp lệ."), code="bad_method")
+        if not _approved(session, ProceduralVote.Question.METHOD):
+            raise ValidationError(
+                _(
+                    "Cách biểu quyết phải được quá nửa số hộ có mặt tán thành "
+                    "(Điều 3 khoản 5 Nghị định 59/2023)."
+                ),
+                code="method_not_approved",
+            )
+        if session.matter.secret and method != MeetingSession.Method.SECRET:
+            raise ValidationError(_("Vấn đề này biểu quyết kín."), code="must_be_secret")
+        session.method = method
+    if counting_board is not None:
+        names = [" ".join(n.split()) for n in counting_board if n and n.strip()]
+        low, high = COUNTING_BOARD_SIZE
+        if not low <= len(names) <= high:
+            raise ValidationError(
+                _(
+                    "Ban kiểm phiếu gồm từ 3 đến 5 người (Điều 3 khoản 5 Nghị định "
+                    "59/2023); đã nhập %(n)d."
+                ),
+                code="board_size",
+                params={"n": len(names)},
+            )
+        if not _approved(session, ProceduralVote.Question.COUNTING_BOARD):
+            raise ValidationError(
+                _("Ban kiểm phiếu phải được quá nửa số hộ có mặt tán thành."),
+                code="board_not_approved",
+            )
+        session.counting_board = names
+    if minutes:
+        session.minutes = minutes.strip()[:20000]
+    session.save()
+    record(
+        actor=actor,
+        action="decisions.session_details",
+        obj=session,
+        unit=session.matter.unit,
+        payload={
+            "secretary": session.secretary_name,
+            "method": session.method,
+            "board": session.counting_board,
+        },
+    )
+    return session
+
+
+@transaction.atomic
+def record_session_counts(
+    *, actor, session: MeetingSession, counts: dict[int, int]
+) -> MeetingSession:
+    """Votes per option at this session: hands counted on the spot, or the counting board's tally."""
+    session = (
+        MeetingSession.objects.select_for_update().select_related("matter__unit").get(pk=session.pk)
+    )
+    matter = session.matter
+    permissions.require(actor, "decisions.manage", matter.unit)
+    _require_open(matter)
+    if not session.method:
+        raise ValidationError(_("Cuộc họp chưa chọn cách biểu quyết."), code="no_method")
+    if session.method == MeetingSession.Method.SECRET and not session.counting_board:
+        raise ValidationError(_("Bỏ phiếu kín cần Ban kiểm phiếu."), code="no_board")
+    options = {o.pk: o for o in matter.options.all()}
+    if set(counts) - set(options):
+        raise ValidationError(_("Phương án không tồn tại."), code="bad_option")
+    if any(v < 0 for v in counts.values()):
+        raise ValidationError(_("Số phiếu không được âm."), code="negative")
+    present = present_count(session)
+    if sum(counts.values()) > present:
+        raise ValidationError(
+            _("Tổng số phiếu (%(total)d) vượt số hộ có mặt (%(present)d): mỗi hộ một phiếu."),
+            code="more_votes_than_present",
+            params={"total": sum(counts.values()), "present": present},
+        )
+    SessionCount.objects.filter(session=session).delete()
+    SessionCount.objects.bulk_create(
+        [SessionCount(session=session, option_id=pk, votes=n) for pk, n in counts.items()]
+    )
+    session.counted = True
+    session.save(update_fields=["counted"])
+    record(
+        actor=actor,
+        action="decisions.session_counted",
+        obj=session,
+        unit=matter.unit,
+        payload={"counts": {options[k].label: v for k, v in counts.items()}, "present": present},
+    )
+    return session
+
+
+# --- ballots and online votes ------------------------------------------------------------
+
+
+@dataclass
+class CastResult:
+    matter: Matter
+    option: Option
+    channel: str
+
+
+def cast_with_code(
+    *, code: str, option_id: int, channel: str = Participation.Channel.PAPER, actor=None
+) -> CastResult:
+    """A household's vote by its one-time ballot code: on paper (entered by an officer) or
+    online by the household itself, without an account.
+
+    One household, one vote (Art 18(2)): the database refuses a second Participation; the
+    attempt is kept as a VoteConflict for the village head, and the first vote stands.
+    """
+    entry = (
+        RollEntry.objects.select_related("matter__unit", "household")
+        .filter(code_hash=code_hash(code))
+        .first()
+    )
+    if entry is None:
+        raise ValidationError(
+            _("Mã phiếu không đúng. Kiểm tra lại mã in trên phiếu."), code="bad_code"
+        )
+    matter = entry.matter
+    if channel == Participation.Channel.PAPER:
+        permissions.require(actor, "decisions.manage", matter.unit)
+    return _cast(matter, entry.household, option_id, channel, actor)
+
+
+def cast_as_representative(*, user, matter: Matter, option_id: int) -> CastResult:
+    """The household's representative votes online while signed in (three taps)."""
+    household = representative_household(user, matter)
+    return _cast(matter, household, option_id, Participation.Channel.ONLINE, user)
+
+
+def representative_household(user, matter: Matter) -> Household:
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    household = None
+    if person is not None:
+        household = Household.objects.filter(
+            representative=person,
+            dissolved_on__isnull=True,
+            pk__in=RollEntry.objects.filter(matter=matter).values("household_id"),
+        ).first()
+    if household is None:
+        raise ValidationError(
+            _(
+                "Tài khoản của bạn không phải đại diện một hộ trong danh sách "
+                "của vấn đề này. Hãy dùng mã in trên phiếu."
+            ),
+            code="not_representative",
+        )
+    return household
+
+
+def _cast(matter: Matter, household: Household, option_id: int, channel: str, actor) -> CastResult:
+    if matter.status != Matter.Status.OPEN:
+        raise ValidationError(_("Việc lấy ý kiến đã kết thúc hoặc chưa bắt đầu."), code="not_open")
+    if matter.form == Form.MEETING and not matter.ballot_fallback:
+        raise ValidationError(_("Vấn đề này biểu quyết tại cuộc họp."), code="meeting_form")
+    if matter.collection_ends_on and timezone.localdate() > matter.collection_ends_on:
+        raise ValidationError(
+            _("Đã hết hạn thu phiếu (%(day)s)."),
+            code="collection_closed",
+            params={"day": matter.collection_ends_on.strftime("%d/%m/%Y")},
+        )
+    option = Option.objects.filter(pk=option_id, matter=matter).first()
+    if option is None:
+        raise ValidationError(_("Phương án không tồn tại."), code="bad_option")
+    if not RollEntry.objects.filter(matter=matter, household=household).exists():
+        raise ValidationError(_("Hộ không có trong danh sách của vấn đề này."), code="not_on_roll")
+    try:
+        with transaction.atomic():
+            Participation.objects.create(
+                matter=matter, household=household, channel=channel, recorded_by=_user(actor)
+            )
+            Choice.objects.create(
+                matter=matter, option=option, household=None if matter.secret else household
+            )
+            record(
+                actor=actor,
+                action="decisions.vote_cast",
+                obj=matter,
+                unit=matter.unit,
+                payload={
+                    "channel": channel,
+                    **(
+                        {}
+                        if matter.secret
+                        else {"household": household.code, "option": option.label}
+                    ),
+                },
+            )
+    except IntegrityError:
+        _record_conflict(matter, household, channel, actor)
+        raise ValidationError(
+            _(
+                "Hộ %(code)s đã biểu quyết cho vấn đề này; mỗi hộ chỉ một phiếu (Điều 18 Luật "
+                "10/2022). Lần này không được tính và đã được ghi lại để Trưởng thôn xem xét."
+            ),
+            code="already_voted",
+            params={"code": household.code},
+        ) from None
+    return CastResult(matter=matter, option=option, channel=channel)
+
+
+def _record_conflict(matter, household, channel, actor) -> None:
+    with transaction.atomic():
+        first = Participation.objects.filter(matter=matter, household=household).first()
+        VoteConflict.objects.create(
+            matter=matter,
+            household=household,
+            first_channel=first.channel if first else channel,
+            second_channel=channel,
+            recorded_by=_user(actor),
+        )
+        record(
+            actor=actor,
+            action="decisions.vote_conflict",
+            obj=matter,
+            unit=matter.unit,
+            payload={"household": household.code, "second_channel": channel},
+        )
+
+
+@transaction.atomic
+def review_conflict(*, actor, conflict: VoteConflict, note: str) -> VoteConflict:
+    conflict = VoteConflict.objects.select_related("matter__unit").get(pk=conflict.pk)
+    permissions.require(actor, "decisions.manage", conflict.matter.unit)
+    if not (note or "").strip():
+        raise ValidationError(_("Hãy ghi kết quả xem xét."), code="note_required")
+    conflict.reviewed_at = timezone.now()
+    conflict.review_note = note.strip()[:2000]
+    conflict.save(update_fields=["reviewed_at", "review_note"])
+    record(
+        actor=actor,
+        action="decisions.conflict_reviewed",
+        obj=conflict.matter,
+        unit=conflict.matter.unit,
+        payload={"household": conflict.household.code},
+    )
+    return conflict
+
+
+# --- counting and the result --------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    roll_size: int
+    present: int
+    participated: int
+    votes: dict[int, int] = field(default_factory=dict)
+    labels: dict[int, str] = field(default_factory=dict)
+    adopted: bool = False
+    winner_id: int | None = None
+    rule: str = ""
+    article: str = ""
+    attendance_ok: bool | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "roll_size": self.roll_size,
+            "present": self.present,
+            "participated": self.participated,
+            "votes": {self.labels[k]: v for k, v in self.votes.items()},
+            "adopted": self.adopted,
+            "winner": self.labels.get(self.winner_id) if self.winner_id else None,
+            "rule": self.rule,
+            "article": self.article,
+            "attendance_ok": self.attendance_ok,
+        }
+
+
+def tally(matter: Matter) -> Result:
+    """Count in SQL: meeting counts plus ballots and online votes, per option."""
+    options = list(matter.options.all())
+    votes = {o.pk: 0 for o in options}
+    for row in (
+        SessionCount.objects.filter(session__matter=matter)
+        .values("option_id")
+        .annotate(n=Sum("votes"))
+    ):
+        votes[row["option_id"]] += row["n"] or 0
+    for row in Choice.objects.filter(matter=matter).values("option_id").annotate(n=Count("id")):
+        votes[row["option_id"]] += row["n"]
+    counts = Participation.objects.filter(matter=matter).aggregate(
+        total=Count("id"), present=Count("id", filter=_meeting_q())
+    )
+    result = Result(
+        roll_size=matter.roll_size or 0,
+        present=counts["present"],
+        participated=counts["total"],
+        votes=votes,
+        labels={o.pk: o.label for o in options},
+    )
+    _apply_rule(matter, result)
+    return result
+
+
+def _meeting_q():
+    from django.db.models import Q
+
+    return Q(channel=Participation.Channel.MEETING)
+
+
+def _apply_rule(matter: Matter, result: Result) -> None:
+    base = result.roll_size
+    result.rule = _("Quá 50%% tổng số hộ trong danh sách (%(n)d hộ) tán thành") % {"n": base}
+    result.article = "Điều 21 khoản 1 Luật 10/2022/QH15"
+    if matter.item == Item.CONVENTION:
+        result.article = "Điều 10 Nghị định 61/2023/NĐ-CP"
+        # NĐ 61 Art 10: a meeting must be attended by more than 50 % of all households;
+        # a ballot is the fallback when it is not.
+        result.attendance_ok = matter.ballot_fallback or more_than_half(result.present, base)
+    if matter.kind == Matter.Kind.ELECTION and settings.DECISIONS_ELECTION_BASE == "present":
+        base = result.present  # only if legal review finds NĐ 59 Art 7 counts those present
+        result.rule = _("Quá 50% số hộ có mặt tán thành")
+    if matter.kind == Matter.Kind.ELECTION:
+        result.article = "Điều 7 Nghị định 59/2023/NĐ-CP (tỷ lệ chưa đối chiếu văn bản)"
+    ordered = list(result.labels)  # options in ballot order
+    # A two-option decision ("Đồng ý" / "Không đồng ý") is adopted only by its first option.
+    eligible = ordered[:1] if matter.kind == Matter.Kind.DECISION and len(ordered) == 2 else ordered
+    winners = [pk for pk in eligible if more_than_half(result.votes[pk], base)]
+    result.winner_id = winners[0] if winners else None
+    result.adopted = result.winner_id is not None and result.attendance_ok is not False
+
+
+def meeting_reached_rate(matter: Matter) -> bool:
+    """Could the meeting's attendance reach the adoption rate at all (NĐ 59 Art 4(1)(b))?"""
+    present = Participation.objects.filter(
+        matter=matter, channel=Participation.Channel.MEETING
+    ).count()
+    return more_than_half(present, matter.roll_size or 0)
+
+
+@transaction.atomic
+def fall_back_to_ballot(*, actor, matter: Matter, collection_ends_on: dt.date) -> int:
+    """Too few households attended (Law Art 19(1)(b); NĐ 59 Art 4(1)(b)): ballots go to the
+    households that did not attend; those present keep the vote they gave at the meeting."""
+    matter = _lock(matter)
+    permissions.require(actor, "decisions.manage", matter.unit)
+    _require_open(matter)
+    if matter.form != Form.MEETING or matter.ballot_fallback:
+        raise ValidationError(_("Chỉ chuyển sang phát phiếu từ một cuộc họp."), code="not_meeting")
+    if not matter.sessions.exists():
+        raise ValidationError(_("Chưa tổ chức cuộc họp."), code="no_meeting")
+    if meeting_reached_rate(matter):
+        raise ValidationError(
+            _(
+                "Cuộc họp đã có quá nửa số hộ tham dự: kết quả được quyết định tại cuộc họp, không "
+                "phát phiếu (Điều 4 khoản 1 điểm b Nghị định 59/2023)."
+            ),
+            code="rate_reachable",
+        )
+    _check_collection_end(collection_ends_on)
+    matter.ballot_fallback = True
+    matter.collection_ends_on = collection_ends_on
+    matter.save(update_fields=["ballot_fallback", "collection_ends_on"])
+    issued = issue_codes(matter, only_not_participated=True)
+    record(
+        actor=actor,
+        action="decisions.ballot_fallback",
+        obj=matter,
+        unit=matter.unit,
+        payload={"ballots": issued, "collection_ends_on": collection_ends_on},
+    )
+    return issued
+
+
+@transaction.atomic
+def close_matter(*, actor, matter: Matter) -> Result:
+    """Close the count and fix the result (Mẫu 02/04 record it)."""
+    matter = _lock(matter)
+    permissions.require(actor, "decisions.manage", matter.unit)
+    _require_open(matter)
+    if matter.form == Form.MEETING and not matter.ballot_fallback:
+        uncounted = matter.sessions.filter(counted=False).count()
+        if not matter.sessions.exists() or uncounted:
+            raise ValidationError(_("Còn cuộc họp chưa kiểm phiếu."), code="sessions_uncounted")
+    result = tally(matter)
+    matter.status = Matter.Status.CLOSED
+    matter.closed_at = timezone.now()
+    matter.adopted = result.adopted
+    matter.winner_id = result.winner_id
+    matter.result = result.as_dict()
+    matter.save()
+    record(
+        actor=actor,
+        action="decisions.matter_closed",
+        obj=matter,
+        unit=matter.unit,
+        payload=matter.result,
+    )
+    return result
+
+
+# --- after the decision: sending and recognition (Art 21(2), 23; NĐ 59 Art 4(7)) ------------
+
+
+def send_due_on(matter: Matter) -> dt.date | None:
+    """NĐ 59 Art 4(7): within 05 working days after the collection period ends."""
+    if matter.form == Form.MEETING and not matter.ballot_fallback:
+        return None
+    if matter.collection_ends_on is None:
+        return None
+    return add_working_days(matter.collection_ends_on, SEND_TO_COMMUNE_WORKING_DAYS)
+
+
+def recogniser(matter: Matter) -> str | None:
+    """ "committee" (UBND xã), "front" (UBMTTQ xã), or None when effective on adoption."""
+    if matter.item in RECOGNISED_BY_COMMITTEE:
+        return "committee"
+    if matter.item in RECOGNISED_BY_FRONT:
+        return "front"
+    if matter.item in COMMUNE_WIDE_ITEMS and matter.unit.kind == Unit.Kind.COMMUNE:
+        return "committee"
+    return None
+
+
+def recognition_due_on(matter: Matter) -> dt.date | None:
+    """Law Art 21(2): 05 working days from receipt."""
+    if matter.received_on is None:
+        return None
+    return add_working_days(matter.received_on, RECOGNITION_WORKING_DAYS)
+
+
+def _require_closed_adopted(matter: Matter) -> None:
+    if matter.status != Matter.Status.CLOSED or not matter.adopted:
+        raise ValidationError(
+            _("Chỉ gửi và công nhận quyết định đã được thông qua."), code="not_adopted"
+        )
+
+
+@transaction.atomic
+def send_to_commune(*, actor, matter: Matter, sent_on: dt.date) -> Matter:
+    matter = _lock(matter)
+    permissions.require(actor, "decisions.manage", matter.unit)
+    _require_closed_adopted(matter)
+    if sent_on > timezone.localdate():
+        raise ValidationError(_("Ngày gửi không được sau hôm nay."), code="date_in_future")
+    matter.sent_to_commune_on = sent_on
+    matter.save(update_fields=["sent_to_commune_on"])
+    record(
+        actor=actor,
+        action="decisions.sent_to_commune",
+        obj=matter,
+        unit=matter.unit,
+        payload={"sent_on": sent_on, "due": send_due_on(matter)},
+    )
+    return matter
+
+
+def _recognising_unit(matter: Matter) -> Unit:
+    return matter.unit if matter.unit.kind == Unit.Kind.COMMUNE else matter.unit.parent
+
+
+def _recognition_permission(matter: Matter) -> str:
+    who = recogniser(matter)
+    if who is None:
+        raise ValidationError(
+            _(
+                "Quyết định này có hiệu lực từ ngày cộng đồng thông qua; không cần "
+                "công nhận (Điều 21 khoản 2 Luật 10/2022)."
+            ),
+            code="no_recognition",
+        )
+    return "decisions.recognise_front" if who == "front" else "decisions.recognise_committee"
+
+
+@transaction.atomic
+def receive_for_recognition(*, actor, matter: Matter, received_on: dt.date) -> Matter:
+    """The recognising body records receipt: the 05-working-day clock starts (Art 21(2))."""
+    matter = _lock(matter)
+    permissions.require(actor, _recognition_permission(matter), _recognising_unit(matter))
+    _require_closed_adopted(matter)
+    if matter.received_on:
+        raise ValidationError(_("Đã ghi nhận ngày nhận."), code="already_received")
+    if received_on > timezone.localdate():
+        raise ValidationError(_("Ngày nhận không được sau hôm nay."), code="date_in_future")
+    matter.received_on = received_on
+    matter.save(update_fields=["received_on"])
+    record(
+        actor=actor,
+        action="decisions.received",
+        obj=matter,
+        unit=matter.unit,
+        payload={"received_on": received_on, "due": recognition_due_on(matter)},
+    )
+    return matter
+
+
+@transaction.atomic
+def decide_recognition(
+    *, actor, matter: Matter, recognise: bool, decided_on: dt.date, reason: str = ""
+) -> Matter:
+    """Recognise, or refuse in writing with reasons (Art 21(2)). Until recognised, an elected
+    village head or board member is not in office (NĐ 59 Art 8)."""
+    matter = _lock(matter)
+    permissions.require(actor, _recognition_permission(matter), _recognising_unit(matter))
+    if matter.received_on is None:
+        raise ValidationError(_("Chưa ghi nhận ngày nhận hồ sơ."), code="not_received")
+    if matter.recognised_on or matter.refused_on:
+        raise ValidationError(_("Đã có quyết định công nhận hoặc từ chối."), code="already_decided")
+    if decided_on < matter.received_on or decided_on > timezone.localdate():
+        raise ValidationError(
+            _("Ngày quyết định phải từ ngày nhận đến hôm nay."), code="bad_decision_date"
+        )
+    if recognise:
+        matter.recognised_on = decided_on
+    else:
+        if not (reason or "").strip():
+            raise ValidationError(
+                _(
+                    "Từ chối công nhận phải nêu rõ lý do bằng văn bản (Điều 21 "
+                    "khoản 2 Luật 10/2022)."
+                ),
+                code="reason_required",
+            )
+        matter.refused_on = decided_on
+        matter.refusal_reason = reason.strip()
+    matter.recognised_by = _user(actor)
+    matter.save()
+    record(
+        actor=actor,
+        action="decisions.recognised" if recognise else "decisions.refused",
+        obj=matter,
+        unit=matter.unit,
+        payload={
+            "on": decided_on,
+            "reason": matter.refusal_reason,
+            "late": decided_on > recognition_due_on(matter),
+        },
+    )
+    return matter
+
+
+def overdue_recognitions(commune: Unit, today: dt.date | None = None) -> list[Matter]:
+    """Matters received for recognition in the commune whose 05 working days have run out."""
+    today = today or timezone.localdate()
+    pending = Matter.objects.filter(
+        unit__path__startswith=commune.path,
+        received_on__isnull=False,
+        recognised_on__isnull=True,
+        refused_on__isnull=True,
+    ).select_related("unit")
+    return [m for m in pending if recognition_due_on(m) < today]
+
+
+def is_effective(matter: Matter) -> bool:
+    """Art 21(2): in force from adoption (items 1, 2, 6 in a village) or from recognition."""
+    if not matter.adopted:
+        return False
+    return recogniser(matter) is None or matter.recognised_on is not None
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _lock(matter: Matter) -> Matter:
+    return (
+        Matter.objects.select_for_update(of=("self",))
+        .select_related("unit__parent")
+        .get(pk=matter.pk)
+    )
+
+
+def _require_open(matter: Matter) -> None:
+    if matter.status != Matter.Status.OPEN:
+        raise ValidationError(_("Vấn đề không ở trạng thái đang lấy ý kiến."), code="not_open")
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None

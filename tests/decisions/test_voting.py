@@ -1,0 +1,125 @@
+import datetime as dt
+
+import pytest
+
+from danchu.accounts.models import Role
+from danchu.accounts.permissions import SYSTEM
+from danchu.core.errors import ValidationError
+from danchu.decisions import services
+from danchu.decisions.models import Choice, Participation, VoteConflict
+from tests.conftest import make_user
+from tests.decisions.conftest import TODAY, codes_of, open_matter
+
+
+def _yes_no(matter):
+    options = list(matter.options.all())
+    return options[0].pk, options[1].pk
+
+
+def test_each_household_votes_once_with_its_code(village):
+    matter = open_matter(village, form="ballot", households=4, agreed=True)
+    yes, no = _yes_no(matter)
+    codes = list(codes_of(matter).values())
+    services.cast_with_code(code=codes[0], option_id=yes, channel="online")
+    services.cast_with_code(
+        code=codes[1].lower().replace("-", " "), option_id=yes, channel="online"
+    )
+    with pytest.raises(ValidationError) as info:
+        services.cast_with_code(code=codes[0], option_id=no, channel="paper", actor=SYSTEM)
+    assert info.value.code == "already_voted"
+    assert Participation.objects.filter(matter=matter).count() == 2
+    conflict = VoteConflict.objects.get()
+    assert (conflict.first_channel, conflict.second_channel) == ("online", "paper")
+    result = services.tally(matter)
+    assert result.votes == {yes: 2, no: 0}
+
+
+def test_wrong_code_option_and_closed_vote_are_refused(village, other_village):
+    matter = open_matter(village, form="ballot", households=3, agreed=True)
+    yes, _no = _yes_no(matter)
+    code = next(iter(codes_of(matter).values()))
+    with pytest.raises(ValidationError) as info:
+        services.cast_with_code(code="ABCDE-FGHJK", option_id=yes, channel="online")
+    assert info.value.code == "bad_code"
+    with pytest.raises(ValidationError) as info:
+        services.cast_with_code(code=code, option_id=999999, channel="online")
+    assert info.value.code == "bad_option"
+    services.close_matter(actor=SYSTEM, matter=matter)
+    with pytest.raises(ValidationError) as info:
+        services.cast_with_code(code=code, option_id=yes, channel="online")
+    assert info.value.code == "not_open"
+    assert Participation.objects.count() == 0
+
+
+def test_votes_after_the_collection_period_are_refused(village, frozen_today):
+    import time_machine
+
+    matter = open_matter(
+        village,
+        form="ballot",
+        households=2,
+        agreed=True,
+        collection_ends_on=TODAY + dt.timedelta(days=2),
+    )
+    yes, _ = _yes_no(matter)
+    code = next(iter(codes_of(matter).values()))
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(ValidationError) as info:
+            services.cast_with_code(code=code, option_id=yes, channel="online")
+    assert info.value.code == "collection_closed"
+
+
+def test_paper_entry_needs_an_officer(village, resident):
+    matter = open_matter(village, form="ballot", households=2, agreed=True)
+    yes, _ = _yes_no(matter)
+    code = next(iter(codes_of(matter).values()))
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.cast_with_code(code=code, option_id=yes, channel="paper", actor=resident)
+    assert Participation.objects.count() == 0
+
+
+def test_secret_ballot_choices_cannot_be_joined_to_households(village):
+    matter = open_matter(village, form="ballot", households=3, agreed=True, secret=True)
+    yes, no = _yes_no(matter)
+    codes = list(codes_of(matter).values())
+    services.cast_with_code(code=codes[0], option_id=yes, channel="online")
+    services.cast_with_code(code=codes[1], option_id=no, channel="online")
+    field_names = {f.name for f in Choice._meta.get_fields()}
+    assert not field_names & {"created_at", "participation", "recorded_by"}
+    assert list(Choice.objects.values_list("household", flat=True)) == [None, None]
+    # The audit log of a secret vote does not say what was chosen.
+    from danchu.audit.models import Event
+
+    payloads = [e.payload for e in Event.objects.filter(action="decisions.vote_cast")]
+    assert payloads == [{"channel": "online"}, {"channel": "online"}]
+
+
+def test_representative_votes_online_when_signed_in(village):
+    matter = open_matter(village, form="online", households=3, agreed=True)
+    yes, _ = _yes_no(matter)
+    household = matter.roll.first().household
+    user = make_user("dai_dien_ho", Role.RESIDENT, village)
+    with pytest.raises(ValidationError) as info:
+        services.cast_as_representative(user=user, matter=matter, option_id=yes)
+    assert info.value.code == "not_representative"
+    household.representative.user = user
+    household.representative.save()
+    services.cast_as_representative(user=user, matter=matter, option_id=yes)
+    assert Participation.objects.get().household == household
+
+
+def test_ballot_result_uses_the_whole_roll_and_the_send_clock(village):
+    matter = open_matter(
+        village, form="ballot", households=5, agreed=True, collection_ends_on=TODAY
+    )
+    yes, no = _yes_no(matter)
+    codes = list(codes_of(matter).values())
+    for code in codes[:2]:
+        services.cast_with_code(code=code, option_id=yes, channel="online")
+    result = services.close_matter(actor=SYSTEM, matter=matter)
+    assert (result.votes[yes], result.roll_size, result.adopted) == (2, 5, False)
+    assert result.as_dict()["rule"].startswith("Quá 50% tổng số hộ")
+    # NĐ 59 Art 4(7): 5 working days after Fri 27 Nov 2026 -> Fri 4 Dec.
+    assert services.send_due_on(matter) == dt.date(2026, 12, 4)
