@@ -10,7 +10,13 @@ def test_admin_is_for_verified_superusers_only(db, officer):
     TOTPDevice.objects.create(user=root, name="root", confirmed=True)
     assert client_for(root, verified=False).get("/admin/units/unit/").status_code == 302
     client = client_for(root)
-    for path in ["/admin/", "/admin/units/unit/", "/admin/audit/event/", "/admin/people/household/",
-                 "/admin/disclosures/art11item/", "/admin/accounts/rolegrant/"]:
+    for path in [
+        "/admin/",
+        "/admin/units/unit/",
+        "/admin/audit/event/",
+        "/admin/people/household/",
+        "/admin/disclosures/art11item/",
+        "/admin/accounts/rolegrant/",
+    ]:
         assert client.get(path).status_code == 200, path
     assert client.get("/admin/audit/event/add/").status_code == 403

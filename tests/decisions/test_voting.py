@@ -63,9 +63,11 @@ def test_votes_after_the_collection_period_are_refused(village, frozen_today):
     )
     yes, _ = _yes_no(matter)
     code = next(iter(codes_of(matter).values()))
-    with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(ValidationError) as info:
-            services.cast_with_code(code=code, option_id=yes, channel="online")
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC), tick=False),
+        pytest.raises(ValidationError) as info,
+    ):
+        services.cast_with_code(code=code, option_id=yes, channel="online")
     assert info.value.code == "collection_closed"
 
 
