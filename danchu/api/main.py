@@ -31,7 +31,8 @@ def on_validation_error(request, exc: ValidationError):
 def on_schema_error(request, exc: NinjaValidationError):
     details = []
     for error in exc.errors:
-        where = ".".join(str(p) for p in error.get("loc", []) if p not in ("body", "query", "path"))
+        # The first element says where the value came from (body, query, path): drop only it.
+        where = ".".join(str(p) for p in list(error.get("loc", []))[1:])
         details.append(f"{where}: {error.get('msg', '')}" if where else error.get("msg", ""))
     return api.create_response(
         request,

@@ -181,3 +181,11 @@ def test_me_lists_grants(api, officer):
             "unit_name": "Xã Ứng Hòa",
         }
     ]
+
+
+def test_nul_characters_are_refused_not_a_server_error(api, db):
+    response = api.get("/api/v1/units", {"q": "ung\x00hoa"})
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+    response = api.get("/u/", {"q": "a\x00"})
+    assert response.status_code == 400
