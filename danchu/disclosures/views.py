@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from danchu.accounts import permissions
 from danchu.core.errors import ValidationError, first_message
+from danchu.core.views import form_errors, perform
 from danchu.disclosures import forms, services
 from danchu.disclosures.models import Attachment, Forwarding, Notice, Posting
 from danchu.units.models import Unit
@@ -254,19 +255,6 @@ def edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _act(request, notice: Notice, action, success: str) -> HttpResponse:
-    """Run a service step; a refused step comes back as a message and changes nothing."""
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, first_message(exc))
-        response = redirect(notice)
-        response.status_code = 303
-        return response
-    messages.success(request, success)
-    return redirect(notice)
-
-
 def _upload(form, field="photo"):
     upload = form.cleaned_data.get(field)
     return (upload.name, upload.read()) if upload else None
@@ -276,7 +264,7 @@ def _upload(form, field="photo"):
 @login_required
 def publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     notice = get_notice_for(request.user, code, pk)
-    return _act(
+    return perform(
         request,
         notice,
         lambda: services.publish_notice(actor=request.user, notice=notice),
@@ -293,7 +281,7 @@ def attach(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         messages.error(request, _("Hãy chọn tệp."))
         return redirect(notice)
     upload = form.cleaned_data["file"]
-    return _act(
+    return perform(
         request,
         notice,
         lambda: services.attach_document(
@@ -303,23 +291,15 @@ def attach(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _form_error(request, notice, form) -> HttpResponse:
-    errors = [e for errs in form.errors.values() for e in errs]
-    messages.error(request, " ".join(errors))
-    response = redirect(notice)
-    response.status_code = 303
-    return response
-
-
 @require_POST
 @login_required
 def add_posting(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     notice = get_notice_for(request.user, code, pk)
     form = forms.PostingForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _form_error(request, notice, form)
+        return form_errors(request, notice, form)
     data = form.cleaned_data
-    return _act(
+    return perform(
         request,
         notice,
         lambda: services.record_posting(
@@ -349,8 +329,8 @@ def take_down(request: HttpRequest, code: str, posting_id: int) -> HttpResponse:
     posting = _posting_for(request, code, posting_id)
     form = forms.TakeDownForm(request.POST)
     if not form.is_valid():
-        return _form_error(request, posting.notice, form)
-    return _act(
+        return form_errors(request, posting.notice, form)
+    return perform(
         request,
         posting.notice,
         lambda: services.take_down(actor=request.user, posting=posting, **form.cleaned_data),
@@ -364,8 +344,8 @@ def repost(request: HttpRequest, code: str, posting_id: int) -> HttpResponse:
     posting = _posting_for(request, code, posting_id)
     form = forms.RepostForm(request.POST)
     if not form.is_valid():
-        return _form_error(request, posting.notice, form)
-    return _act(
+        return form_errors(request, posting.notice, form)
+    return perform(
         request,
         posting.notice,
         lambda: services.repost(
@@ -381,9 +361,9 @@ def add_airing(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     notice = get_notice_for(request.user, code, pk)
     form = forms.AiringForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _form_error(request, notice, form)
+        return form_errors(request, notice, form)
     data = form.cleaned_data
-    return _act(
+    return perform(
         request,
         notice,
         lambda: services.record_airing(
@@ -403,7 +383,7 @@ def add_forwarding(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     notice = get_notice_for(request.user, code, pk)
     form = forms.ForwardingForm(request.POST, unit=notice.unit)
     if not form.is_valid():
-        return _form_error(request, notice, form)
+        return form_errors(request, notice, form)
 
     def forward_all():
         from django.db import transaction
@@ -417,7 +397,7 @@ def add_forwarding(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                     forwarded_on=form.cleaned_data["forwarded_on"],
                 )
 
-    return _act(request, notice, forward_all, _("Đã ghi nhận gửi thông báo cho trưởng thôn."))
+    return perform(request, notice, forward_all, _("Đã ghi nhận gửi thông báo cho trưởng thôn."))
 
 
 @require_POST
@@ -431,9 +411,9 @@ def relay(request: HttpRequest, code: str, forwarding_id: int) -> HttpResponse:
     notice = get_notice_for(request.user, code, forwarding.notice_id)
     form = forms.RelayForm(request.POST)
     if not form.is_valid():
-        return _form_error(request, notice, form)
+        return form_errors(request, notice, form)
     data = form.cleaned_data
-    return _act(
+    return perform(
         request,
         notice,
         lambda: services.record_relay(
