@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from danchu.api.main import api
 from danchu.core.views import health
+from danchu.decisions import views as decision_views
 from danchu.units import views as unit_views
 
 admin.site.site_header = "danchu — quản trị"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("u/", include("danchu.units.urls")),
     path("u/", include("danchu.people.urls")),
     path("u/", include("danchu.disclosures.urls")),
+    path("u/", include("danchu.decisions.urls")),
+    path("b/", decision_views.vote_by_code, name="vote_by_code"),
     path("accounts/", include("danchu.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

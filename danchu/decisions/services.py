@@ -577,6 +577,15 @@ class CastResult:
     channel: str
 
 
+def find_entry(code: str) -> RollEntry | None:
+    """The roll entry a printed code belongs to, or None."""
+    return (
+        RollEntry.objects.select_related("matter__unit", "household")
+        .filter(code_hash=code_hash(code))
+        .first()
+    )
+
+
 def cast_with_code(
     *, code: str, option_id: int, channel: str = Participation.Channel.PAPER, actor=None
 ) -> CastResult:
@@ -586,11 +595,7 @@ def cast_with_code(
     One household, one vote (Art 18(2)): the database refuses a second Participation; the
     attempt is kept as a VoteConflict for the village head, and the first vote stands.
     """
-    entry = (
-        RollEntry.objects.select_related("matter__unit", "household")
-        .filter(code_hash=code_hash(code))
-        .first()
-    )
+    entry = find_entry(code)
     if entry is None:
         raise ValidationError(
             _("Mã phiếu không đúng. Kiểm tra lại mã in trên phiếu."), code="bad_code"

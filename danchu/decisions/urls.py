@@ -1,0 +1,29 @@
+from django.urls import path
+
+from danchu.decisions import views
+
+app_name = "decisions"
+urlpatterns = [
+    path("<str:code>/matters/", views.overview, name="overview"),
+    path("<str:code>/matters/create/", views.create, name="create"),
+    path("<str:code>/matters/<int:pk>/", views.matter_detail, name="matter"),
+    path("<str:code>/matters/<int:pk>/vote/", views.vote, name="vote"),
+    path("<str:code>/matters/<int:pk>/open/", views.open_matter, name="open"),
+    path("<str:code>/matters/<int:pk>/agreements/", views.agreement, name="agreement"),
+    path("<str:code>/matters/<int:pk>/sessions/", views.start_session, name="start_session"),
+    path("<str:code>/matters/<int:pk>/paper/", views.paper_ballot, name="paper"),
+    path("<str:code>/matters/<int:pk>/fallback/", views.fall_back, name="fallback"),
+    path("<str:code>/matters/<int:pk>/close/", views.close, name="close"),
+    path("<str:code>/matters/<int:pk>/send/", views.send, name="send"),
+    path("<str:code>/matters/<int:pk>/receive/", views.receive, name="receive"),
+    path("<str:code>/matters/<int:pk>/recognition/", views.recognise, name="recognise"),
+    path("<str:code>/sessions/<int:session_id>/attendance/", views.attendance, name="attendance"),
+    path("<str:code>/sessions/<int:session_id>/procedural/", views.procedural, name="procedural"),
+    path("<str:code>/sessions/<int:session_id>/details/", views.details, name="details"),
+    path("<str:code>/sessions/<int:session_id>/counts/", views.counts, name="counts"),
+    path(
+        "<str:code>/conflicts/<int:conflict_id>/review/",
+        views.review_conflict,
+        name="review_conflict",
+    ),
+]

@@ -1,0 +1,414 @@
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from danchu.accounts import permissions
+from danchu.core.errors import ValidationError, first_message
+from danchu.core.views import form_errors, perform
+from danchu.decisions import forms, services
+from danchu.decisions.models import Matter, MeetingSession, VoteConflict
+from danchu.people.models import Household
+from danchu.units.models import Unit
+from danchu.units.services import get_unit
+
+
+def _unit_or_404(code: str) -> Unit:
+    try:
+        return get_unit(code)
+    except ValidationError:
+        raise Http404 from None
+
+
+def get_matter_for(user, code: str, pk: int) -> Matter:
+    """The matter if the user may see it: opened ones for everyone, drafts for managers."""
+    matter = (
+        Matter.objects.select_related("unit__parent", "winner")
+        .filter(pk=pk, unit__code=code)
+        .first()
+    )
+    if matter is None or (
+        matter.status == Matter.Status.DRAFT
+        and not permissions.can(user, "decisions.manage", matter.unit)
+    ):
+        raise Http404(_("Không tìm thấy vấn đề."))
+    return matter
+
+
+def unit_section(request: HttpRequest, unit: Unit) -> dict:
+    """The "Biểu quyết" block of /u/<code>/: open and recent matters of the unit and below."""
+    matters = (
+        Matter.objects.filter(unit__path__startswith=unit.path)
+        .exclude(status=Matter.Status.DRAFT)
+        .select_related("unit")
+        .order_by("-opened_at", "-pk")
+    )
+    return {
+        "open_matters": list(matters.filter(status=Matter.Status.OPEN)[:20]),
+        "closed_matters": list(matters.filter(status=Matter.Status.CLOSED)[:10]),
+        "can_manage_matters": permissions.can(request.user, "decisions.manage", unit)
+        and unit.kind in (Unit.Kind.VILLAGE, Unit.Kind.COMMUNE),
+    }
+
+
+def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    matter = get_matter_for(request.user, code, pk)
+    can_manage = permissions.can(request.user, "decisions.manage", matter.unit)
+    context = {
+        "matter": matter,
+        "unit": matter.unit,
+        "options": list(matter.options.all()),
+        "can_manage": can_manage,
+        "result": matter.result or None,
+    }
+    if matter.is_open:
+        context["participated"] = matter.participations.count()
+        context["my_household"] = _my_household(request.user, matter)
+    if matter.status == Matter.Status.CLOSED:
+        context |= _recognition_context(request.user, matter)
+    if can_manage:
+        context |= _manager_context(matter)
+    return render(request, "decisions/matter.html", context)
+
+
+def _my_household(user, matter: Matter):
+    if not user.is_authenticated or matter.form == "meeting" and not matter.ballot_fallback:
+        return None
+    try:
+        household = services.representative_household(user, matter)
+    except ValidationError:
+        return None
+    household.has_voted = matter.participations.filter(household=household).exists()
+    return household
+
+
+def _recognition_context(user, matter: Matter) -> dict:
+    who = services.recogniser(matter)
+    can_recognise = False
+    if who and matter.adopted:
+        permission = (
+            "decisions.recognise_front" if who == "front" else "decisions.recognise_committee"
+        )
+        can_recognise = permissions.can(user, permission, services._recognising_unit(matter))
+    return {
+        "recogniser": who,
+        "recognition_due_on": services.recognition_due_on(matter),
+        "send_due_on": services.send_due_on(matter),
+        "effective": services.is_effective(matter),
+        "can_recognise": can_recognise,
+        "recognition_form": forms.RecognitionForm(),
+        "date_form": forms.DateForm(),
+    }
+
+
+def _manager_context(matter: Matter) -> dict:
+    sessions = list(matter.sessions.prefetch_related("counts", "procedural_votes"))
+    for session in sessions:
+        session.present = session.attendance.count()
+    live = services.tally(matter) if matter.is_open else None
+    return {
+        "sessions": sessions,
+        "live": live.as_dict() if live else None,
+        "conflicts": matter.conflicts.select_related("household").filter(reviewed_at=None),
+        "open_form": forms.OpenForm(),
+        "agreement_form": forms.AgreementForm(),
+        "session_form": forms.SessionForm(),
+        "procedural_form": forms.ProceduralForm(),
+        "details_form": forms.DetailsForm(),
+        "attendance_form": forms.AttendanceForm(),
+        "code_form": forms.CodeForm(),
+        "fallback_form": forms.FallbackForm(),
+        "can_fall_back": matter.is_open
+        and matter.form == "meeting"
+        and not matter.ballot_fallback
+        and bool(sessions)
+        and not services.meeting_reached_rate(matter),
+    }
+
+
+# --- residents: vote ----------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def vote(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The household representative's vote: open page, tap an option, confirm."""
+    matter = get_matter_for(request.user, code, pk)
+    option_id = _int(request.POST.get("option"))
+    return perform(
+        request,
+        matter,
+        lambda: services.cast_as_representative(
+            user=request.user, matter=matter, option_id=option_id
+        ),
+        _("Đã ghi nhận biểu quyết của hộ. Cảm ơn bà con!"),
+    )
+
+
+def vote_by_code(request: HttpRequest) -> HttpResponse:
+    """/b/: vote with the one-time code printed on the household's ballot, no account needed."""
+    form = forms.CodeForm(request.POST or request.GET or None)
+    context = {"form": form}
+    status = 200
+    if form.is_bound and form.is_valid():
+        entry = services.find_entry(form.cleaned_data["code"])
+        if entry is None:
+            form.add_error("code", _("Mã phiếu không đúng. Kiểm tra lại mã in trên phiếu."))
+            status = 422
+        else:
+            context |= {
+                "matter": entry.matter,
+                "options": list(entry.matter.options.all()),
+                "code": services.normalize_code(form.cleaned_data["code"]),
+                "has_voted": entry.matter.participations.filter(
+                    household_id=entry.household_id
+                ).exists(),
+            }
+            if request.method == "POST" and "option" in request.POST:
+                try:
+                    result = services.cast_with_code(
+                        code=form.cleaned_data["code"],
+                        option_id=_int(request.POST["option"]),
+                        channel="online",
+                    )
+                except ValidationError as exc:
+                    context["error"] = first_message(exc)
+                    status = 422
+                else:
+                    return render(request, "decisions/voted.html", {"result": result})
+    elif form.is_bound:
+        status = 422
+    return render(request, "decisions/vote_by_code.html", context, status=status)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+# --- officers ---------------------------------------------------------------------------
+
+
+@login_required
+def create(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit_or_404(code)
+    permissions.require(request.user, "decisions.manage", unit)
+    form = forms.MatterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            matter = services.create_matter(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, first_message(exc))
+        else:
+            return redirect(matter)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "decisions/create.html", {"unit": unit, "form": form}, status=status)
+
+
+def _step(name, form_class, call, success):
+    """A POST view for one officer step on a matter: validate the form, call the service."""
+
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+        matter = get_matter_for(request.user, code, pk)
+        form = form_class(request.POST) if form_class else None
+        if form is not None and not form.is_valid():
+            return form_errors(request, matter, form)
+        data = form.cleaned_data if form is not None else {}
+        return perform(request, matter, lambda: call(request, matter, data), success)
+
+    view.__name__ = name
+    return view
+
+
+open_matter = _step(
+    "open_matter",
+    forms.OpenForm,
+    lambda r, m, d: services.open_matter(actor=r.user, matter=m, **d),
+    _("Đã mở lấy ý kiến; danh sách hộ đã được chốt."),
+)
+agreement = _step(
+    "agreement",
+    forms.AgreementForm,
+    lambda r, m, d: services.record_agreement(actor=r.user, matter=m, **d),
+    _("Đã ghi nhận."),
+)
+start_session = _step(
+    "start_session",
+    forms.SessionForm,
+    lambda r, m, d: services.start_session(actor=r.user, matter=m, **d),
+    _("Đã bắt đầu cuộc họp."),
+)
+fall_back = _step(
+    "fall_back",
+    forms.FallbackForm,
+    lambda r, m, d: services.fall_back_to_ballot(actor=r.user, matter=m, **d),
+    _("Đã chuyển sang phát phiếu cho các hộ vắng mặt."),
+)
+close = _step(
+    "close",
+    None,
+    lambda r, m, d: services.close_matter(actor=r.user, matter=m),
+    _("Đã kiểm phiếu và chốt kết quả."),
+)
+send = _step(
+    "send",
+    forms.DateForm,
+    lambda r, m, d: services.send_to_commune(actor=r.user, matter=m, sent_on=d["on"]),
+    _("Đã ghi nhận gửi UBND và UBMTTQ xã."),
+)
+receive = _step(
+    "receive",
+    forms.DateForm,
+    lambda r, m, d: services.receive_for_recognition(actor=r.user, matter=m, received_on=d["on"]),
+    _("Đã ghi nhận ngày nhận hồ sơ."),
+)
+recognise = _step(
+    "recognise",
+    forms.RecognitionForm,
+    lambda r, m, d: services.decide_recognition(actor=r.user, matter=m, **d),
+    _("Đã ghi nhận quyết định."),
+)
+
+
+def _paper(request, matter, data):
+    code = data["code"]
+    return services.cast_with_code(
+        code=code, option_id=_int(request.POST.get("option")), channel="paper", actor=request.user
+    )
+
+
+paper_ballot = _step("paper_ballot", forms.CodeForm, _paper, _("Đã nhập phiếu."))
+
+
+def _session_for(request, code: str, session_id: int) -> MeetingSession:
+    session = get_object_or_404(
+        MeetingSession.objects.select_related("matter__unit"),
+        pk=session_id,
+        matter__unit__code=code,
+    )
+    get_matter_for(request.user, code, session.matter_id)
+    return session
+
+
+def _session_step(name, form_class, call, success):
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, code: str, session_id: int) -> HttpResponse:
+        session = _session_for(request, code, session_id)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return form_errors(request, session.matter, form)
+        return perform(
+            request, session.matter, lambda: call(request, session, form.cleaned_data), success
+        )
+
+    view.__name__ = name
+    return view
+
+
+def _attendance(request, session, data):
+    codes = [c for c in re.split(r"[\s,;]+", data["codes"] or "") if c]
+    ids = [int(pk) for pk in data["households"] if str(pk).isdigit()]
+    if codes:
+        found = dict(
+            Household.objects.filter(
+                code__in=codes, pk__in=session.matter.roll.values("household_id")
+            ).values_list("code", "pk")
+        )
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise ValidationError(
+                _("Không có trong danh sách: %(codes)s"),
+                code="unknown_codes",
+                params={"codes": ", ".join(unknown[:20])},
+            )
+        ids += list(found.values())
+    return services.record_attendance(actor=request.user, session=session, household_ids=ids)
+
+
+attendance = _session_step(
+    "attendance", forms.AttendanceForm, _attendance, _("Đã ghi nhận hộ có mặt.")
+)
+procedural = _session_step(
+    "procedural",
+    forms.ProceduralForm,
+    lambda r, s, d: services.record_procedural_vote(actor=r.user, session=s, **d),
+    _("Đã ghi nhận biểu quyết thủ tục."),
+)
+details = _session_step(
+    "details",
+    forms.DetailsForm,
+    lambda r, s, d: services.set_session_details(actor=r.user, session=s, **d),
+    _("Đã lưu."),
+)
+
+
+def _counts(request, session, data):
+    counts = {}
+    for key, value in request.POST.items():
+        if key.startswith("option_") and value.strip():
+            counts[_int(key[7:])] = _int(value)
+    return services.record_session_counts(actor=request.user, session=session, counts=counts)
+
+
+counts = _session_step("counts", forms.forms.Form, _counts, _("Đã ghi kết quả biểu quyết."))
+
+
+@require_POST
+@login_required
+def review_conflict(request: HttpRequest, code: str, conflict_id: int) -> HttpResponse:
+    conflict = get_object_or_404(
+        VoteConflict.objects.select_related("matter__unit"), pk=conflict_id, matter__unit__code=code
+    )
+    matter = get_matter_for(request.user, code, conflict.matter_id)
+    return perform(
+        request,
+        matter,
+        lambda: services.review_conflict(
+            actor=request.user, conflict=conflict, note=request.POST.get("note", "")
+        ),
+        _("Đã ghi kết quả xem xét."),
+    )
+
+
+@login_required
+def overview(request: HttpRequest, code: str) -> HttpResponse:
+    """The commune's view of every village's matters, results and recognition clocks."""
+    unit = _unit_or_404(code)
+    permissions.require(request.user, "decisions.manage", unit)
+    today = timezone.localdate()
+    matters = list(
+        Matter.objects.filter(unit__path__startswith=unit.path)
+        .select_related("unit")
+        .order_by("unit__sort_key", "-created_at")[:500]
+    )
+    for matter in matters:
+        matter.recognition_due = services.recognition_due_on(matter)
+        matter.overdue = bool(
+            matter.recognition_due
+            and not matter.recognised_on
+            and not matter.refused_on
+            and matter.recognition_due < today
+        )
+        matter.send_due = services.send_due_on(matter)
+    return render(
+        request,
+        "decisions/overview.html",
+        {
+            "unit": unit,
+            "matters": matters,
+            "overdue": [m for m in matters if m.overdue],
+            "create_url": reverse("decisions:create", args=[unit.code]),
+        },
+    )
