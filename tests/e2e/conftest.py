@@ -8,7 +8,7 @@ Chromium, and the tests skip with a reason when that is not installed.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -80,3 +80,26 @@ def page(browser, viewport, live_server, transactional_db) -> Iterator:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server, transactional_db) -> Iterator[Callable]:
+    """Open more tabs, each in its own browser context (own cookies): a second person
+    using the site at the same time as `page`. `open_page(DESKTOP)` for a wide screen."""
+    contexts = []
+
+    def open_page(viewport: dict[str, int] = PHONE):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=viewport,
+            is_mobile=viewport["width"] < 600,
+            has_touch=viewport["width"] < 600,
+            locale="vi-VN",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
