@@ -110,6 +110,9 @@ class DemoSummary:
     accounts: list[AccountCard]
 
 
+from danchu.demo.engines import seed_matters, seed_notices  # noqa: E402
+
+
 def seed_demo(*, progress: Progress = lambda line: None) -> DemoSummary:
     """Seed the demo commune. Needs the official units (`seed_units`) loaded first."""
     commune = get_unit(COMMUNE_CODE)
@@ -122,6 +125,10 @@ def seed_demo(*, progress: Progress = lambda line: None) -> DemoSummary:
     seed_agency(commune, progress)
     progress("Tài khoản minh họa, mỗi vai trò một tài khoản…")
     accounts = [seed_account(spec) for spec in ACCOUNTS]
+    progress("Dân biết — thông báo công khai:")
+    seed_notices(commune, progress)
+    progress("Dân bàn — vấn đề cộng đồng quyết định:")
+    seed_matters(commune, progress)
     return DemoSummary(
         commune=commune,
         villages=Unit.objects.current().filter(parent=commune, kind=Unit.Kind.VILLAGE).count(),

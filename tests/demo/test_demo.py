@@ -55,12 +55,6 @@ def _run_demo(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def demo(commune):
-    """The demo seeded on a unit tree of Việt Nam › Hà Nội › Xã Ứng Hòa."""
-    return seeding.seed_demo()
-
-
 def test_the_commune_has_eight_current_villages_and_one_merged(demo, commune):
     villages = Unit.objects.filter(parent=commune, kind=Unit.Kind.VILLAGE)
     assert {v.name for v in villages.current()} == VILLAGE_NAMES

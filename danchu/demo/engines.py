@@ -1,0 +1,285 @@
+"""Demo records for each engine, made through the engines' own services.
+
+Dates are relative to the day the demo runs, so every clock shows something real:
+notices on time and late, a radio item with and without its three days, a posting
+taken down early; a meeting decided, a ballot still open, a convention waiting for
+the commune's recognition. Idempotent: a record whose title exists is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from danchu.accounts.permissions import SYSTEM
+from danchu.decisions import services as decisions
+from danchu.decisions.models import Matter
+from danchu.disclosures import services as disclosures
+from danchu.disclosures.models import Art11Item, Notice
+from danchu.units.models import Unit
+
+Progress = Callable[[str], None]
+
+
+def _days(n: int) -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=n)
+
+
+NOTICES = [
+    # (unit code, item, title, body, document number, signed days ago, period)
+    (
+        "10402",
+        3,
+        "Phương án bồi thường, hỗ trợ giải phóng mặt bằng mở rộng đường trục xã "
+        "đoạn qua thôn Cao Xá",
+        "Ủy ban nhân dân xã Ứng Hòa công khai phương án bồi thường, hỗ trợ giải phóng mặt bằng "
+        "dự án mở rộng đường trục xã (đoạn từ cầu Cao Xá đến ngã ba Đông Lỗ), gồm 37 hộ có đất "
+        "bị thu hồi. Tổng diện tích thu hồi 4.215 m2; đơn giá bồi thường đất nông nghiệp "
+        "theo bảng giá đất của Thành phố.\n\nCác hộ có ý kiến gửi về bộ phận tiếp nhận và trả kết "
+        "quả của UBND xã hoặc Trưởng thôn Cao Xá trong thời gian niêm yết.",
+        "215/QĐ-UBND",
+        1,
+        "",
+    ),
+    (
+        "10402",
+        8,
+        "Danh sách hộ nghèo, hộ cận nghèo năm 2026 (kết quả rà soát)",
+        "Kết quả rà soát hộ nghèo, hộ cận nghèo năm 2026 trên địa bàn xã: 46 hộ nghèo, 83 hộ cận "
+        "nghèo. Danh sách chi tiết theo từng thôn được niêm yết tại nhà văn hóa các thôn. Người dân "
+        "có ý kiến về danh sách gửi về UBND xã trước khi Chủ tịch UBND xã ban hành quyết định công "
+        "nhận.",
+        "TB-87/UBND",
+        2,
+        "",
+    ),
+    (
+        "10402",
+        12,
+        "Kết quả tiếp nhận, giải quyết kiến nghị của cử tri quý III năm 2026",
+        "Trong quý III năm 2026, UBND xã tiếp nhận 58 kiến nghị, phản ánh của Nhân dân; đã giải "
+        "quyết 51 kiến nghị (87,9%), đang giải quyết 7 kiến nghị liên quan đến đất đai và môi "
+        "trường.",
+        "TB-92/UBND",
+        2,
+        "",
+    ),
+    (
+        "10402",
+        2,
+        "Tình hình thực hiện dự toán ngân sách xã quý III năm 2026",
+        "Tổng thu ngân sách xã 9 tháng đạt 12,4 tỷ đồng (78% dự toán); tổng chi 10,9 tỷ đồng "
+        "(71% dự toán). Chi tiết theo biểu đính kèm.",
+        "35/BC-UBND",
+        40,
+        "2026-Q3",
+    ),
+    (
+        "10402",
+        6,
+        "Mức thu Quỹ phòng, chống thiên tai năm 2026",
+        "Mức đóng góp Quỹ phòng, chống thiên tai năm 2026: người lao động 15.000 đồng/người. "
+        "Các đối tượng được miễn, giảm theo quy định.",
+        "TB-80/UBND",
+        9,
+        "",
+    ),
+    (
+        "10402-01",
+        13,
+        "Lịch thu gom rác thải sinh hoạt thôn Đông Lỗ từ tháng 12/2026",
+        "Tổ vệ sinh môi trường thu gom rác vào sáng thứ Ba, thứ Năm và thứ Bảy hằng tuần, từ 6 giờ "
+        "đến 8 giờ. Đề nghị các hộ để rác đúng nơi quy định.",
+        "",
+        1,
+        "",
+    ),
+]
+
+
+def seed_notices(commune: Unit, progress: Progress) -> int:
+    """Notices of the commune and one village, each with its channels."""
+    created = 0
+    for code, number, title, body, document, signed_days_ago, period in NOTICES:
+        unit = Unit.objects.get(code=code)
+        if Notice.objects.filter(unit=unit, title=title).exists():
+            continue
+        with transaction.atomic():
+            notice = disclosures.create_notice(
+                actor=SYSTEM,
+                unit=unit,
+                item=Art11Item.objects.get(number=number),
+                title=title,
+                body=body,
+                document_number=document,
+                signed_on=_days(signed_days_ago),
+                period=period,
+                responsible_name="Phạm Quang Minh",
+            )
+            notice = disclosures.publish_notice(actor=SYSTEM, notice=notice)
+            _channels(notice, commune)
+        created += 1
+    progress(
+        f"  {Notice.objects.filter(unit__path__startswith=commune.path).count()} thông báo "
+        f"công khai (thêm {created})"
+    )
+    return created
+
+
+def _channels(notice: Notice, commune: Unit) -> None:
+    board = (
+        "Bảng tin trụ sở UBND xã" if notice.unit == commune else f"Nhà văn hóa {notice.unit.name}"
+    )
+    started = notice.signed_on
+    posting = disclosures.record_posting(
+        actor=SYSTEM, notice=notice, place_name=board, started_on=started
+    )
+    if notice.item.number == 6:  # a board damaged by a storm: taken down early, on record
+        disclosures.take_down(
+            actor=SYSTEM,
+            posting=posting,
+            ended_on=_days(2),
+            reason="Bảng tin bị hư hỏng do mưa bão, chờ sửa chữa",
+        )
+    if notice.item.radio_required:
+        days = 3 if notice.item.number == 8 else 2  # item 12: one day short of the law
+        now = timezone.localtime()
+        for back in range(days):
+            morning = timezone.make_aware(dt.datetime.combine(notice.signed_on, dt.time(6, 15)))
+            aired = min(morning + dt.timedelta(days=back), now - dt.timedelta(minutes=5))
+            disclosures.record_airing(
+                actor=SYSTEM, notice=notice, aired_at=aired, station="Đài truyền thanh xã Ứng Hòa"
+            )
+    if notice.unit == commune and notice.item.number in (3, 8):
+        for village in Unit.objects.current().filter(parent=commune, kind=Unit.Kind.VILLAGE):
+            forwarding = disclosures.forward_to_village(
+                actor=SYSTEM, notice=notice, village=village, forwarded_on=started
+            )
+            if village.code == "10402-01":
+                disclosures.record_relay(
+                    actor=SYSTEM,
+                    forwarding=forwarding,
+                    method="group",
+                    relayed_on=started,
+                    note="Nhóm Zalo thôn Đông Lỗ",
+                )
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+
+def seed_matters(commune: Unit, progress: Progress) -> int:
+    rng = random.Random(2026)
+    created = 0
+    for seed in (_road_contribution, _loudspeaker_ballot, _convention):
+        title, village_code = seed.title, seed.village
+        village = Unit.objects.get(code=village_code)
+        if Matter.objects.filter(unit=village, title=title).exists():
+            continue
+        with transaction.atomic():
+            seed(village, rng)
+        created += 1
+    progress(
+        f"  {Matter.objects.filter(unit__path__startswith=commune.path).count()} vấn đề "
+        f"cộng đồng bàn và quyết định (thêm {created})"
+    )
+    return created
+
+
+def _meeting(matter: Matter, rng: random.Random, share_present: float, share_yes: float) -> None:
+    ids = list(matter.roll.values_list("household_id", flat=True))
+    rng.shuffle(ids)
+    present = ids[: int(len(ids) * share_present)]
+    session = decisions.start_session(
+        actor=SYSTEM,
+        matter=matter,
+        name="Cuộc họp toàn thôn",
+        held_on=timezone.localdate(),
+        chair_name="Trần Văn Hùng",
+    )
+    decisions.record_attendance(actor=SYSTEM, session=session, household_ids=present)
+    for question in ("secretary", "method"):
+        decisions.record_procedural_vote(
+            actor=SYSTEM, session=session, question=question, in_favour=len(present) - 3
+        )
+    decisions.set_session_details(
+        actor=SYSTEM,
+        session=session,
+        secretary_name="Nguyễn Thị Lan",
+        method="hands",
+        minutes="Các hộ thống nhất cao; một số ý kiến đề nghị giảm mức đóng góp cho hộ nghèo.",
+    )
+    yes_option, no_option = matter.options.all()[:2]
+    yes = int(len(present) * share_yes)
+    decisions.record_session_counts(
+        actor=SYSTEM, session=session, counts={yes_option.pk: yes, no_option.pk: len(present) - yes}
+    )
+
+
+def _road_contribution(village: Unit, rng: random.Random) -> None:
+    matter = decisions.create_matter(
+        actor=SYSTEM,
+        unit=village,
+        item=1,
+        title=_road_contribution.title,
+        description="Làm đường bê tông ngõ xóm 3 dài 420 m, rộng 3 m. Nhà nước hỗ trợ xi măng; "
+        "mỗi hộ đóng góp 500.000 đồng và 2 ngày công; hộ nghèo được miễn.",
+    )
+    matter = decisions.open_matter(actor=SYSTEM, matter=matter, form="meeting")
+    _meeting(matter, rng, share_present=0.82, share_yes=0.9)
+    decisions.close_matter(actor=SYSTEM, matter=matter)
+
+
+_road_contribution.title = "Đóng góp xây dựng đường bê tông ngõ xóm 3"
+_road_contribution.village = "10402-01"
+
+
+def _loudspeaker_ballot(village: Unit, rng: random.Random) -> None:
+    matter = decisions.create_matter(
+        actor=SYSTEM,
+        unit=village,
+        item=6,
+        title=_loudspeaker_ballot.title,
+        description="Đề xuất phát bản tin của thôn từ 5 giờ 30 đến 6 giờ sáng thay vì 6 giờ đến "
+        "6 giờ 30 như hiện nay.",
+    )
+    for who in ("head", "front"):
+        decisions.record_agreement(actor=SYSTEM, matter=matter, who=who, on=_days(3))
+    matter = decisions.open_matter(
+        actor=SYSTEM,
+        matter=matter,
+        form="ballot",
+        collection_ends_on=timezone.localdate() + dt.timedelta(days=7),
+    )
+    options = list(matter.options.all())
+    for entry in list(matter.roll.all())[:61]:
+        code = decisions.ballot_code(matter.pk, entry.household_id)
+        option = options[0] if rng.random() < 0.7 else options[1]
+        decisions.cast_with_code(code=code, option_id=option.pk, channel="online")
+
+
+_loudspeaker_ballot.title = "Thay đổi giờ phát loa truyền thanh buổi sáng"
+_loudspeaker_ballot.village = "10402-02"
+
+
+def _convention(village: Unit, rng: random.Random) -> None:
+    matter = decisions.create_matter(
+        actor=SYSTEM,
+        unit=village,
+        item=3,
+        title=_convention.title,
+        description="Bổ sung quy định về giữ gìn vệ sinh môi trường, không đốt rơm rạ trên đồng "
+        "và việc cưới, việc tang văn minh, tiết kiệm.",
+    )
+    matter = decisions.open_matter(actor=SYSTEM, matter=matter, form="meeting")
+    _meeting(matter, rng, share_present=0.74, share_yes=0.93)
+    decisions.close_matter(actor=SYSTEM, matter=matter)
+    decisions.receive_for_recognition(actor=SYSTEM, matter=matter, received_on=_days(1))
+
+
+_convention.title = "Sửa đổi, bổ sung hương ước thôn Cao Xá năm 2026"
+_convention.village = "10402-03"

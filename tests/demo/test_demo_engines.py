@@ -1,0 +1,37 @@
+"""Every engine shows something real after the demo: notices in every compliance state,
+a decided meeting, an open ballot and a convention waiting for recognition."""
+
+from danchu.decisions import services as decisions
+from danchu.decisions.models import Matter
+from danchu.disclosures.models import Notice
+from danchu.disclosures.services import compliance
+from tests.conftest import client_for
+
+
+def test_demo_notices_cover_every_compliance_state(demo):
+    notices = {n.title: n for n in Notice.objects.with_compliance()}
+    flags = {title: compliance(n) for title, n in notices.items()}
+    assert len(notices) == 6
+    assert flags["Danh sách hộ nghèo, hộ cận nghèo năm 2026 (kết quả rà soát)"] == ["on_time"]
+    assert (
+        "radio_incomplete"
+        in flags["Kết quả tiếp nhận, giải quyết kiến nghị của cử tri quý III năm 2026"]
+    )
+    assert "late" in flags["Mức thu Quỹ phòng, chống thiên tai năm 2026"]
+    assert "taken_down_early" in flags["Mức thu Quỹ phòng, chống thiên tai năm 2026"]
+    assert "period_late" in flags["Tình hình thực hiện dự toán ngân sách xã quý III năm 2026"]
+    page = client_for(None).get("/u/10402-03/").content.decode()
+    assert "Phương án bồi thường, hỗ trợ giải phóng mặt bằng" in page
+
+
+def test_demo_matters_show_a_result_an_open_ballot_and_a_recognition_clock(demo):
+    road = Matter.objects.get(title="Đóng góp xây dựng đường bê tông ngõ xóm 3")
+    assert road.status == "closed" and road.adopted is True
+    assert road.result["roll_size"] == 231
+    ballot = Matter.objects.get(title="Thay đổi giờ phát loa truyền thanh buổi sáng")
+    assert ballot.is_open and ballot.participations.count() == 61
+    convention = Matter.objects.get(title="Sửa đổi, bổ sung hương ước thôn Cao Xá năm 2026")
+    assert convention.adopted and convention.received_on is not None
+    assert not decisions.is_effective(convention)  # waiting for the commune's recognition
+    page = client_for(None).get("/u/10402-02/").content.decode()
+    assert "Thay đổi giờ phát loa truyền thanh buổi sáng" in page
