@@ -183,11 +183,30 @@ def seed_matters(commune: Unit, progress: Progress) -> int:
         with transaction.atomic():
             seed(village, rng)
         created += 1
+    _sample_code(progress)
     progress(
         f"  {Matter.objects.filter(unit__path__startswith=commune.path).count()} vấn đề "
         f"cộng đồng bàn và quyết định (thêm {created})"
     )
     return created
+
+
+def _sample_code(progress: Progress) -> None:
+    """Print one unused ballot code of the open ballot, to try voting at /b/."""
+    matter = Matter.objects.filter(title=_loudspeaker_ballot.title, status="open").first()
+    if matter is None:
+        return
+    entry = (
+        matter.roll.exclude(household_id__in=matter.participations.values("household_id"))
+        .order_by("pk")
+        .first()
+    )
+    if entry is not None:
+        code = decisions.ballot_code(matter.pk, entry.household_id)
+        progress(
+            f"  Thử biểu quyết: mở /b/ và nhập mã phiếu {code} (hộ {entry.household.code}, "
+            f"{matter.unit.name})"
+        )
 
 
 def _meeting(matter: Matter, rng: random.Random, share_present: float, share_yes: float) -> None:
