@@ -27,3 +27,30 @@ __all__ = [
     "SessionCount",
     "VoteConflict",
 ]
+
+# Elections, terms and dismissals (NĐ 59 Art 6–9); the annual conference (Law Art 33).
+from danchu.decisions.models.elections import (  # noqa: E402
+    ActingHead,
+    Candidacy,
+    Conference,
+    Dismissal,
+    Election,
+    ElectionTeamMember,
+    Office,
+    Term,
+    TermExtension,
+    TermSetting,
+)
+
+__all__ += [
+    "ActingHead",
+    "Candidacy",
+    "Conference",
+    "Dismissal",
+    "Election",
+    "ElectionTeamMember",
+    "Office",
+    "Term",
+    "TermExtension",
+    "TermSetting",
+]
