@@ -264,11 +264,10 @@ def create_election(
             if office == Office.VILLAGE_HEAD
             else _("Bầu thành viên Ban Thanh tra nhân dân (%(village)s)")
         ) % {"village": village.name}
+    # An election's ballot lists its candidates only; they are added as options later.
     matter = services.create_matter(
-        actor=actor, unit=village, item=item, title=title, secret=secret
+        actor=actor, unit=village, item=item, title=title, secret=secret, options=[]
     )
-    # create_matter adds "Đồng ý / Không đồng ý"; an election's ballot lists candidates only.
-    matter.options.all().delete()
     election = Election.objects.create(
         matter=matter,
         office=office,
@@ -572,13 +571,16 @@ def add_candidate(
 
 
 @transaction.atomic
-def open_election(*, actor, election: Election) -> Election:
-    """Open the election meeting once the Art 6 preparation is complete (R17–R19)."""
-    election = _lock_election(election)
-    village = election.matter.unit
-    permissions.require(actor, "decisions.manage", village)
-    _require_draft(election)
+def preparation_missing(matter: Matter) -> list[str]:
+    """What an election matter still lacks before it may open (NĐ 59 Art 6; candidates)."""
+    election = Election.objects.filter(matter=matter).first()
     missing = []
+    if election is None:
+        if matter.item == Item.VILLAGE_HEAD:
+            missing.append(_("kế hoạch bầu cử (tạo cuộc bầu cử trước)"))
+        elif not matter.options.exists():
+            missing.append(_("danh sách người ứng cử"))
+        return missing
     if election.office == Office.VILLAGE_HEAD:
         if election.team_decided_on is None:
             missing.append(_("quyết định thành lập Tổ bầu cử"))
@@ -586,6 +588,17 @@ def open_election(*, actor, election: Election) -> Election:
             missing.append(_("việc công bố các quyết định"))
     if not election.candidacies.exists():
         missing.append(_("danh sách người ứng cử"))
+    return missing
+
+
+def open_election(*, actor, election: Election) -> Election:
+    """Open the election meeting once the Art 6 preparation is complete (R17–R19)."""
+    election = _lock_election(election)
+    village = election.matter.unit
+    permissions.require(actor, "decisions.manage", village)
+    _require_draft(election)
+    services.check_form_allowed(election.matter, "meeting")
+    missing = preparation_missing(election.matter)
     if missing:
         raise ValidationError(
             _("Chưa đủ điều kiện tổ chức bầu (%(article)s): thiếu %(missing)s."),
@@ -892,7 +905,12 @@ def open_dismissal_vote(*, actor, dismissal: Dismissal, title: str = "") -> Matt
         "name": term.person.full_name,
     }
     matter = services.create_matter(
-        actor=actor, unit=dismissal.village, item=item, title=title, options=DISMISSAL_OPTIONS
+        actor=actor,
+        unit=dismissal.village,
+        item=item,
+        title=title,
+        options=DISMISSAL_OPTIONS,
+        kind=Matter.Kind.DECISION,  # adopted only by its first option, "agree to dismiss"
     )
     dismissal.matter = matter
     dismissal.save(update_fields=["matter"])
@@ -907,8 +925,7 @@ def open_dismissal_vote(*, actor, dismissal: Dismissal, title: str = "") -> Matt
 
 
 def _dismissal_carried(matter: Matter) -> bool:
-    # Matters of item 4/5 are elections to the tally, where any option may win; here only
-    # the first option ("agree to dismiss") ends the term.
+    # A dismissal is a "decision": only the first option ("agree to dismiss") can be adopted.
     first = matter.options.order_by("position", "pk").first()
     return bool(matter.adopted and first is not None and matter.winner_id == first.pk)
 

@@ -71,9 +71,14 @@ def create_matter(
     description: str = "",
     options: list[str] | None = None,
     secret: bool = False,
-    kind: str = Matter.Kind.DECISION,
+    kind: str | None = None,
 ) -> Matter:
-    """Prepare a matter; nothing is public or frozen until it opens."""
+    """Prepare a matter; nothing is public or frozen until it opens.
+
+    Items 4 and 5 are elections by default (candidates are added as options later); a
+    dismissal (NĐ 59 Art 9) is an item 4/5 matter of kind "decision", adopted only by its
+    first option ("Đồng ý").
+    """
     permissions.require(actor, "decisions.manage", unit)
     if item not in Item.values:
         raise ValidationError(
@@ -96,11 +101,14 @@ def create_matter(
     title = " ".join((title or "").split())
     if not title or len(title) > 300:
         raise ValidationError(_("Tiêu đề phải có, tối đa 300 ký tự."), code="bad_title")
-    labels = [" ".join(o.split()) for o in (options or ["Đồng ý", "Không đồng ý"]) if o.strip()]
-    if len(labels) < 2 or len(set(labels)) != len(labels):
+    is_office = item in (Item.VILLAGE_HEAD, Item.BOARD_MEMBERS)
+    kind = kind or (Matter.Kind.ELECTION if is_office else Matter.Kind.DECISION)
+    if kind not in Matter.Kind.values or (kind == Matter.Kind.ELECTION and not is_office):
+        raise ValidationError(_("Chỉ khoản 4, 5 Điều 15 là bầu cử."), code="bad_kind")
+    default = [] if kind == Matter.Kind.ELECTION else ["Đồng ý", "Không đồng ý"]
+    labels = [" ".join(o.split()) for o in (default if options is None else options) if o.strip()]
+    if len(set(labels)) != len(labels) or (kind == Matter.Kind.DECISION and len(labels) < 2):
         raise ValidationError(_("Cần ít nhất hai phương án khác nhau."), code="bad_options")
-    if item in (Item.VILLAGE_HEAD, Item.BOARD_MEMBERS):
-        kind = Matter.Kind.ELECTION
     matter = Matter.objects.create(
         unit=unit,
         item=item,
@@ -229,6 +237,8 @@ def open_matter(
     if matter.status != Matter.Status.DRAFT:
         raise ValidationError(_("Vấn đề này đã được mở."), code="already_open")
     check_form_allowed(matter, form)
+    if matter.kind == Matter.Kind.ELECTION:
+        _check_election_ready(matter)
     if form != Form.MEETING:
         _check_collection_end(collection_ends_on)
     household_ids = list(_households_of(matter.unit).values_list("pk", flat=True))
@@ -257,6 +267,20 @@ def open_matter(
         payload={"form": form, "roll_size": matter.roll_size},
     )
     return matter
+
+
+def _check_election_ready(matter: Matter) -> None:
+    """An election opens only with candidates, and a village head election only once its
+    preparation under NĐ 59 Art 6 is complete (plan, election team, public announcement)."""
+    from danchu.decisions.elections import preparation_missing
+
+    missing = preparation_missing(matter)
+    if missing:
+        raise ValidationError(
+            _("Chưa đủ điều kiện tổ chức bầu (Điều 6 Nghị định 59/2023): thiếu %(missing)s."),
+            code="not_prepared",
+            params={"missing": "; ".join(missing)},
+        )
 
 
 def _check_collection_end(day: dt.date | None) -> None:

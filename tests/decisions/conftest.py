@@ -56,6 +56,9 @@ def open_matter(
         title="Làm đường bê tông xóm 3",
         options=options,
         secret=secret,
+        # Items 4 and 5 here are dismissal votes (kind "decision"); elections need their
+        # NĐ 59 Art 6 preparation, covered by tests/decisions/test_elections.py.
+        kind="decision",
     )
     if agreed:
         for who in ("head", "front", "community", "commune_report"):
