@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "danchu.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "danchu.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -265,6 +265,32 @@ if DECISIONS_ELECTION_BASE not in ("roll", "present"):
     raise ImproperlyConfigured("DANCHU_DECISIONS_ELECTION_BASE must be roll or present")
 # R23: term of village heads (and of the commune People's Inspection Board), per province.
 DECISIONS_TERM_MONTHS_DEFAULT = env_int("DANCHU_DECISIONS_TERM_MONTHS", 60, minimum=1)
+
+
+def _cache() -> dict:
+    """DANCHU_CACHE_URL: locmem:// (the default: one cache in each server process),
+    redis://host:6379/0 (one cache shared by every process and app server), or dummy://."""
+    url = os.environ.get("DANCHU_CACHE_URL", "").strip() or "locmem://"
+    scheme = url.split("://", 1)[0]
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "danchu"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if scheme in ("redis", "rediss"):
+        import importlib.util
+
+        if importlib.util.find_spec("redis") is None:
+            raise ImproperlyConfigured("DANCHU_CACHE_URL is redis://… but redis is not installed")
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"DANCHU_CACHE_URL must start with locmem://, redis://, rediss:// or dummy://, got {scheme!r}"
+    )
+
+
+CACHES = {"default": _cache()}
+# Anonymous visitors get a unit page (/u/<code>/) rendered at most this many seconds ago;
+# signed-in users always get a fresh one. 0 turns the cache off.
+UNIT_PAGE_CACHE_SECONDS = env_int("DANCHU_UNIT_PAGE_CACHE_SECONDS", 30, minimum=0)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

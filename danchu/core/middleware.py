@@ -31,3 +31,34 @@ class RejectNulMiddleware:
             body = request.body
             return b"\x00" in body or b"\\u0000" in body or b"%00" in body
         return False
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the person chose otherwise.
+
+    Web pages follow only the language chosen with the language button (a cookie), not the
+    browser's Accept-Language: many phones in Vietnam are set to English, and their owners
+    still expect danchu in Vietnamese. API clients may ask for English with Accept-Language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        available = {code for code, _name in settings.LANGUAGES}
+        if chosen not in available:
+            chosen = settings.LANGUAGE_CODE
+            if request.path.startswith("/api/"):
+                chosen = translation.get_language_from_request(request) or chosen
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch = response.get("Vary", "")
+        if "Cookie" not in patch:
+            response["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
+        return response

@@ -153,8 +153,16 @@ def vote(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 def vote_by_code(request: HttpRequest) -> HttpResponse:
-    """/b/: vote with the one-time code printed on the household's ballot, no account needed."""
-    form = forms.CodeForm(request.POST or request.GET or None)
+    """/b/: vote with the one-time code printed on the household's ballot, no account needed.
+
+    The QR code on a ballot opens /b/?code=…; the code is moved into the session and the
+    address cleaned at once, so it does not stay in the browser's history or be shared.
+    """
+    if request.method == "GET" and "code" in request.GET:
+        request.session["ballot_code"] = request.GET["code"][:20]
+        return redirect("vote_by_code")
+    initial = request.session.pop("ballot_code", None) if request.method == "GET" else None
+    form = forms.CodeForm(request.POST or ({"code": initial} if initial else None))
     context = {"form": form}
     status = 200
     if form.is_bound and form.is_valid():

@@ -49,11 +49,16 @@ def test_vietnamese_is_the_default_without_any_header(db):
 
 
 @pytest.mark.parametrize("header", ["en", "en-US,en;q=0.9,vi;q=0.5"])
-def test_accept_language_english_gives_the_home_page_in_english(db, header):
+def test_a_browser_set_to_english_still_gets_vietnamese_pages(db, header):
     page = _text(Client().get("/", HTTP_ACCEPT_LANGUAGE=header))
-    assert '<html lang="en">' in page
-    assert HOME_EN in page
-    assert HOME_VI not in page
+    assert '<html lang="vi">' in page
+    assert HOME_VI in page
+
+
+def test_api_clients_may_ask_for_english(db):
+    response = Client().get("/api/v1/units/khong-co", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response["Content-Language"] == "en"
 
 
 def test_setlang_switches_to_english_and_back(db):
@@ -74,7 +79,8 @@ def test_setlang_switches_to_english_and_back(db):
 
 
 def test_login_page_and_its_form_errors_in_english(db):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = _text(client.get("/accounts/login/"))
     assert all(text in page for text in LOGIN_EN), page
 

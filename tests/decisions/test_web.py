@@ -14,15 +14,19 @@ def test_household_votes_with_its_printed_code_without_an_account(village):
     yes = matter.options.first()
     code = next(iter(codes_of(matter).values()))
     client = client_for(None)
-    page = client.get("/b/", {"code": code.lower()})
+    scanned = client.get("/b/", {"code": code.lower()})  # the QR code on the ballot
+    assert (scanned.status_code, scanned["Location"]) == (302, "/b/")  # code out of the URL
+    page = client.get("/b/")
     assert page.status_code == 200 and matter.title in page.content.decode()
+    assert client.get("/b/").status_code == 200  # the code was used once, then forgotten
+    assert matter.title not in client.get("/b/").content.decode()
     response = client.post("/b/", {"code": code, "option": yes.pk})
     assert response.status_code == 200
     assert "Đã ghi nhận biểu quyết của hộ" in response.content.decode()
     again = client.post("/b/", {"code": code, "option": yes.pk})
     assert "đã biểu quyết" in again.content.decode()
     assert Participation.objects.filter(matter=matter).count() == 1
-    assert client.get("/b/", {"code": "SAIMA-00000"}).status_code == 422
+    assert client.post("/b/", {"code": "SAIMA-00000"}).status_code == 422
 
 
 def test_representative_votes_in_three_taps(village):

@@ -152,13 +152,6 @@ def test_bad_rows_are_all_listed_and_nothing_is_imported(
     assert not Event.objects.filter(action="people.households_imported").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "danchu/static is on no static finder's path (no STATICFILES_DIRS), so danchu.css "
-        "and htmx answer 404; with them loaded, the roll table is wider than a 390 px phone"
-    ),
-)
 def test_roll_page_is_styled_and_fits_a_phone(page, officer, village, live_server):
     # Given a village roll with households, and a signed-in officer on a phone
     import_households(

@@ -34,6 +34,9 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--access-logfile",
             "-",
+            # No query strings in the log: a ballot code or a search must not be kept there.
+            "--access-logformat",
+            '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
             "--timeout",
             "120",
         ]
