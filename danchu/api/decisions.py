@@ -68,16 +68,13 @@ class AttendanceErrorOut(ErrorOut):
     )
 
 
-def _error(exc: ValidationError, *, hide_household: bool = False) -> dict:
-    """The 422 body. With `hide_household`, the household a ballot code belongs to is named
-    by the code, not by its household code: whoever holds a ballot must not learn whose it is."""
-    detail = first_message(exc)
-    messages = exc.messages
-    params = getattr(exc, "params", None) or {}
-    if hide_household and "code" in params:
-        detail = exc.message % {**params, "code": _("có mã phiếu này")}
-        messages = [detail]
-    return {"detail": detail, "code": getattr(exc, "code", None), "errors": messages}
+def _error(exc: ValidationError) -> dict:
+    """The 422 body: the service's message (which never names a household) and its code."""
+    return {
+        "detail": first_message(exc),
+        "code": getattr(exc, "code", None),
+        "errors": exc.messages,
+    }
 
 
 def coded(view):
@@ -492,7 +489,7 @@ def vote_with_code(request, payload: BallotIn):
             code=payload.code, option_id=payload.option_id, channel=Participation.Channel.ONLINE
         )
     except ValidationError as exc:
-        return Status(422, _error(exc, hide_household=True))
+        return Status(422, _error(exc))
     return Status(201, _vote_out(cast))
 
 
@@ -722,7 +719,7 @@ def enter_paper_ballot(request, matter_id: int, payload: BallotIn):
         )
     except ValidationError as exc:
         # Whoever enters a secret ballot sees its choice: it must not learn whose it is.
-        return Status(422, _error(exc, hide_household=matter.secret))
+        return Status(422, _error(exc))
     return Status(201, _vote_out(cast))
 
 

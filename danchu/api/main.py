@@ -23,7 +23,9 @@ api = NinjaAPI(
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
     return api.create_response(
-        request, {"detail": first_message(exc), "errors": exc.messages}, status=422
+        request,
+        {"detail": first_message(exc), "code": getattr(exc, "code", None), "errors": exc.messages},
+        status=422,
     )
 
 

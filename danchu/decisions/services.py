@@ -361,9 +361,15 @@ def start_session(
         raise ValidationError(
             _("Đã có cuộc họp tên “%(name)s”."), code="duplicate_session", params={"name": name}
         )
-    session = MeetingSession.objects.create(
-        matter=matter, name=name[:120], held_on=held_on, chair_name=chair_name[:200]
-    )
+    try:
+        with transaction.atomic():
+            session = MeetingSession.objects.create(
+                matter=matter, name=name[:120], held_on=held_on, chair_name=chair_name[:200]
+            )
+    except IntegrityError:  # the same name started at the same moment by another request
+        raise ValidationError(
+            _("Đã có cuộc họp tên “%(name)s”."), code="duplicate_session", params={"name": name}
+        ) from None
     record(
         actor=actor,
         action="decisions.session_started",
@@ -698,11 +704,10 @@ def _cast(matter: Matter, household: Household, option_id: int, channel: str, ac
         _record_conflict(matter, household, channel, actor)
         raise ValidationError(
             _(
-                "Hộ %(code)s đã biểu quyết cho vấn đề này; mỗi hộ chỉ một phiếu (Điều 18 Luật "
+                "Hộ này đã biểu quyết cho vấn đề này; mỗi hộ chỉ một phiếu (Điều 18 Luật "
                 "10/2022). Lần này không được tính và đã được ghi lại để Trưởng thôn xem xét."
             ),
             code="already_voted",
-            params={"code": household.code},
         ) from None
     return CastResult(matter=matter, option=option, channel=channel)
 
