@@ -479,17 +479,20 @@ def get_matter(request, matter_id: int):
 
 @router.post(
     "/ballots/vote",
-    response={201: VoteOut, 422: ErrorOut},
+    response={201: VoteOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="A household votes online with the one-time code printed on its ballot",
 )
 def vote_with_code(request, payload: BallotIn):
     try:
         cast = services.cast_with_code(
-            code=payload.code, option_id=payload.option_id, channel=Participation.Channel.ONLINE
+            code=payload.code,
+            option_id=payload.option_id,
+            channel=Participation.Channel.ONLINE,
+            address=request.META.get("REMOTE_ADDR"),
         )
     except ValidationError as exc:
-        return Status(422, _error(exc))
+        return Status(429 if exc.code == "too_many_attempts" else 422, _error(exc))
     return Status(201, _vote_out(cast))
 
 

@@ -51,6 +51,8 @@ SEND_TO_COMMUNE_WORKING_DAYS = 5
 # NĐ 59 Art 3(5): the counting board has 3 to 5 people.
 COUNTING_BOARD_SIZE = (3, 5)
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+# Wrong ballot codes tolerated from one address in 15 minutes before it must wait.
+BAD_CODE_LIMIT = 30
 
 
 def more_than_half(votes: int, base: int) -> bool:
@@ -607,17 +609,39 @@ class CastResult:
     channel: str
 
 
-def find_entry(code: str) -> RollEntry | None:
-    """The roll entry a printed code belongs to, or None."""
-    return (
+def check_code_attempts(address: str | None) -> None:
+    """Refuse an address that has sent too many wrong codes (codes are guessable only by brute
+    force; this makes brute force slow)."""
+    from danchu.core.throttle import blocked
+
+    if blocked("ballot-code", address, BAD_CODE_LIMIT):
+        raise ValidationError(
+            _("Nhập sai mã phiếu quá nhiều lần. Xin thử lại sau 15 phút."), code="too_many_attempts"
+        )
+
+
+def find_entry(code: str, address: str | None = None) -> RollEntry | None:
+    """The roll entry a printed code belongs to, or None (counted against the address)."""
+    from danchu.core.throttle import count_failure
+
+    check_code_attempts(address)
+    entry = (
         RollEntry.objects.select_related("matter__unit", "household")
         .filter(code_hash=code_hash(code))
         .first()
     )
+    if entry is None:
+        count_failure("ballot-code", address)
+    return entry
 
 
 def cast_with_code(
-    *, code: str, option_id: int, channel: str = Participation.Channel.PAPER, actor=None
+    *,
+    code: str,
+    option_id: int,
+    channel: str = Participation.Channel.PAPER,
+    actor=None,
+    address: str | None = None,
 ) -> CastResult:
     """A household's vote by its one-time ballot code: on paper (entered by an officer) or
     online by the household itself, without an account.
@@ -625,7 +649,7 @@ def cast_with_code(
     One household, one vote (Art 18(2)): the database refuses a second Participation; the
     attempt is kept as a VoteConflict for the village head, and the first vote stands.
     """
-    entry = find_entry(code)
+    entry = find_entry(code, address)
     if entry is None:
         raise ValidationError(
             _("Mã phiếu không đúng. Kiểm tra lại mã in trên phiếu."), code="bad_code"

@@ -166,7 +166,12 @@ def vote_by_code(request: HttpRequest) -> HttpResponse:
     context = {"form": form}
     status = 200
     if form.is_bound and form.is_valid():
-        entry = services.find_entry(form.cleaned_data["code"])
+        address = request.META.get("REMOTE_ADDR")
+        try:
+            entry = services.find_entry(form.cleaned_data["code"], address)
+        except ValidationError as exc:
+            form.add_error("code", first_message(exc))
+            return render(request, "decisions/vote_by_code.html", context, status=429)
         if entry is None:
             form.add_error("code", _("Mã phiếu không đúng. Kiểm tra lại mã in trên phiếu."))
             status = 422
@@ -182,6 +187,7 @@ def vote_by_code(request: HttpRequest) -> HttpResponse:
             if request.method == "POST" and "option" in request.POST:
                 try:
                     result = services.cast_with_code(
+                        address=address,
                         code=form.cleaned_data["code"],
                         option_id=_int(request.POST["option"]),
                         channel="online",

@@ -149,3 +149,18 @@ def test_commune_overview_lists_overdue_recognitions(commune, village, officer):
     with time_machine.travel(dt.datetime(2026, 12, 10, 9, tzinfo=dt.UTC), tick=False):
         page = client_for(officer).get(f"/u/{commune.code}/matters/").content.decode()
     assert "Quá hạn công nhận" in page and "04/12/2026" in page
+
+
+def test_guessing_ballot_codes_is_slowed_down(village, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    matter = open_matter(village, form="ballot", households=1, agreed=True)
+    code = next(iter(codes_of(matter).values()))
+    client = client_for(None)
+    for n in range(services.BAD_CODE_LIMIT):
+        assert client.post("/b/", {"code": f"AAAAA-{n:05d}"}).status_code == 422
+    response = client.post("/b/", {"code": code})  # even the right code waits now
+    assert response.status_code == 429
+    assert "quá nhiều lần" in response.content.decode()
+    cache.clear()
