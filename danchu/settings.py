@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "danchu.notify",
     "danchu.disclosures",
     "danchu.decisions",
+    "danchu.consultations",
     "danchu.demo",
 ]
 
@@ -291,6 +292,11 @@ CACHES = {"default": _cache()}
 # Anonymous visitors get a unit page (/u/<code>/) rendered at most this many seconds ago;
 # signed-in users always get a fresh one. 0 turns the cache off.
 UNIT_PAGE_CACHE_SECONDS = env_int("DANCHU_UNIT_PAGE_CACHE_SECONDS", 30, minimum=0)
+
+# Dân tham gia ý kiến (Law 10/2022 Art 25–29). UNVERIFIED: the comment period is "reasonable";
+# danchu asks for at least this many days so residents have time to read and answer.
+CONSULTATION_MIN_DAYS = env_int("DANCHU_CONSULTATION_MIN_DAYS", 10, minimum=1)
+CONSULTATION_OPINION_MAX_CHARS = env_int("DANCHU_CONSULTATION_OPINION_MAX_CHARS", 4000, minimum=100)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

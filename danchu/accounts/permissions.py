@@ -65,6 +65,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decisions.recognise_committee": frozenset({Role.COMMUNE_CHAIR, Role.ADMIN}),
     # Recognition by the commune Fatherland Front committee (Art 21(2): item 5).
     "decisions.recognise_front": frozenset({Role.FRONT_COMMITTEE, Role.ADMIN}),
+    # Dân tham gia ý kiến: prepare consultations, enter opinions received on paper, answer them.
+    "consultations.manage": frozenset(
+        {Role.VILLAGE_HEAD, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}
+    ),
     # Read the audit log of a subtree.
     "audit.view": frozenset({Role.COMMUNE_CHAIR, Role.ADMIN, Role.STEERING_MEMBER}),
 }
