@@ -72,9 +72,11 @@ def test_no_comment_after_closing(commune, resident):
     consultation = make_consultation(commune, days=14)
     with time_machine.travel(dt.datetime(2026, 12, 11, 16, tzinfo=dt.UTC), tick=False):
         services.submit_opinion(user=resident, consultation=consultation, text="Kịp hạn.")
-    with time_machine.travel(dt.datetime(2026, 12, 12, 1, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(ValidationError) as info:
-            services.submit_opinion(user=resident, consultation=consultation, text="Muộn.")
+    with (
+        time_machine.travel(dt.datetime(2026, 12, 12, 1, tzinfo=dt.UTC), tick=False),
+        pytest.raises(ValidationError) as info,
+    ):
+        services.submit_opinion(user=resident, consultation=consultation, text="Muộn.")
     assert info.value.code == "not_accepting"
 
 
