@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -58,13 +58,31 @@ class NoticeQuerySet(models.QuerySet):
 
     def for_unit_page(self, unit):
         """Published notices of the unit and of every unit above it, newest first."""
-        ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
         return (
             self.published()
-            .filter(unit_id__in=ancestor_ids)
+            .filter(unit_id__in=_path_ids(unit))
             .select_related("unit", "item")
             .order_by("-published_at", "-pk")
         )
+
+    def unit_page_slice(self, unit, start: int, stop: int) -> list[Notice]:
+        """self[start:stop] of a for_unit_page(unit) queryset, without sorting every notice.
+
+        A plain slice sorts all the notices of all the units above before it cuts a page.
+        Here each unit gives at most `stop` rows from its end of the (unit, status,
+        published_at, id) index and PostgreSQL merges them (Merge Append), so a page
+        costs the same with 500 notices or 500,000. SQLite takes the plain slice."""
+        units = _path_ids(unit)
+        compound_slices = connections[self.db].features.supports_slicing_ordering_in_compound
+        if len(units) < 2 or not compound_slices:
+            return list(self[start:stop])
+        newest = [
+            self.filter(unit_id=pk).order_by("-published_at", "-pk").values("pk", "published_at")
+            for pk in units
+        ]
+        merged = newest[0][:stop].union(*(n[:stop] for n in newest[1:]), all=True)
+        ids = [row["pk"] for row in merged.order_by("-published_at", "-pk")[start:stop]]
+        return list(self.filter(pk__in=ids))
 
     def search(self, text: str):
         folded = fold(text)
@@ -106,6 +124,11 @@ class NoticeQuerySet(models.QuerySet):
             | Q(is_taken_down_early=True)
             | Q(is_radio_incomplete=True)
         )
+
+
+def _path_ids(unit) -> list[int]:
+    """The pks of the unit and of every unit above it, from its materialized path."""
+    return [int(p) for p in unit.path.strip("/").split("/") if p]
 
 
 def _consecutive_airings():
@@ -158,7 +181,8 @@ class Notice(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["unit", "status", "-published_at"]),
+            # The unit page reads each unit's newest published notices from here.
+            models.Index(fields=["unit", "status", "-published_at", "-id"]),
             models.Index(fields=["unit", "item", "period"]),
         ]
         verbose_name = _("thông báo công khai")

@@ -58,19 +58,22 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
             notices = notices.search(q)
         if item:
             notices = notices.filter(item=item)
-    page = Paginator(
-        notices.only(
-            "pk",
-            "title",
-            "published_at",
-            "document_number",
-            "unit__code",
-            "unit__name",
-            "item__number",
-            "item__title",
-        ),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    notices = notices.only(
+        "pk",
+        "title",
+        "published_at",
+        "document_number",
+        "unit__code",
+        "unit__name",
+        "item__number",
+        "item__title",
+    )
+    paginator = Paginator(notices, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    if paginator.count:
+        # The page's rows read through each unit's index; a plain slice sorts every notice.
+        start = page.start_index() - 1
+        page.object_list = notices.unit_page_slice(unit, start, page.end_index())
     return {
         "notice_page": page,
         "notice_form": form,
