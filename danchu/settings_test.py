@@ -20,3 +20,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": f"test_{DATABASES['default']['NAME']}_{_os.getpid()}"  # noqa: F405
     }
+
+# Tests read a page right after changing data; test_unit_page_cache turns the cache on.
+UNIT_PAGE_CACHE_SECONDS = 0

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,7 +53,14 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "units/search.html", {"q": q, "page": page})
 
 
+# Stands in for the visitor's CSRF token in a cached page; each response gets its own.
+_CSRF_PLACEHOLDER = "csrf-token-placeholder-7d1e0b9c"
+
+
 def detail(request: HttpRequest, code: str) -> HttpResponse:
+    cache_key = _public_page_cache_key(request)
+    if cache_key and (html := cache.get(cache_key)) is not None:
+        return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
     unit = _unit_or_404(code)
     children = unit.children.all()
     current_children = [c for c in children if c.is_current()]
@@ -64,7 +77,29 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         or permissions.can(request.user, "people.view_roll", unit),
         "sections": unit_sections(request, unit),
     }
-    return render(request, "units/detail.html", context)
+    if not cache_key:
+        return render(request, "units/detail.html", context)
+    context["csrf_token"] = _CSRF_PLACEHOLDER
+    response = render(request, "units/detail.html", context)
+    html = response.content.decode()
+    cache.set(cache_key, html, settings.UNIT_PAGE_CACHE_SECONDS)
+    response.content = html.replace(_CSRF_PLACEHOLDER, get_token(request))
+    return response
+
+
+def _public_page_cache_key(request: HttpRequest) -> str | None:
+    """Where an anonymous GET of a unit page is cached, by full path and language.
+
+    None (render afresh) for signed-in users and for visitors with a message waiting."""
+    if (
+        not settings.UNIT_PAGE_CACHE_SECONDS
+        or request.method != "GET"
+        or request.user.is_authenticated
+        or messages.get_messages(request)
+    ):
+        return None
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"units:detail:{get_language()}:{path}"
 
 
 @login_required
