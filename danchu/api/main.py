@@ -76,6 +76,7 @@ def on_http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
 
+from danchu.api import consultations as consultations_routes  # noqa: E402
 from danchu.api import decisions as decisions_routes  # noqa: E402
 from danchu.api import disclosures as disclosures_routes  # noqa: E402
 from danchu.api import people as people_routes  # noqa: E402
@@ -85,3 +86,4 @@ api.add_router("/units", unit_routes.router)
 api.add_router("/", people_routes.router)
 api.add_router("/", disclosures_routes.router)
 api.add_router("/", decisions_routes.router)
+api.add_router("/", consultations_routes.router)
