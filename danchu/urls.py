@@ -21,6 +21,7 @@ urlpatterns = [
     path("u/", include("danchu.people.urls")),
     path("u/", include("danchu.disclosures.urls")),
     path("u/", include("danchu.decisions.urls")),
+    path("u/", include("danchu.consultations.urls")),
     path("b/", decision_views.vote_by_code, name="vote_by_code"),
     path("accounts/", include("danchu.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,117 @@
+"""The printed synthesis of a consultation (Law 10/2022 Art 27–29): "BÁO CÁO TỔNG HỢP Ý KIẾN".
+
+An A4 PDF for the notice board and for the report to the competent authority: what was
+consulted on and when, how many opinions came through each channel, and each group of
+opinions with the authority's answer — accepted, or not accepted with the reason. It is a
+public document, so it names a resident only if they made their opinion public and chose to
+show their name, and it quotes only opinions their authors made public. Always in
+Vietnamese, whatever the interface language; rendered offline with the DejaVu fonts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from danchu.consultations.models import Channel, Consultation, Opinion, OpinionGroup
+from danchu.disclosures.printing import official_date, offline_url_fetcher
+from danchu.units.models import Unit
+
+
+def opinions_by_channel(consultation: Consultation) -> list[tuple[str, int]]:
+    """(channel label, number of opinions) for each channel that brought any, in the order
+    of Art 26. Opinions hidden by moderation are not part of the synthesis."""
+    counts = dict(
+        consultation.opinions.filter(hidden=False)
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(label, counts[value]) for value, label in Channel.choices if counts.get(value)]
+
+
+def _without_prefix(unit: Unit) -> str:
+    """ "Xã Ứng Hòa" -> "Ứng Hòa", for the place in the date line."""
+    prefix = unit.division_type
+    if prefix and unit.name.startswith(prefix + " "):
+        return unit.name[len(prefix) + 1 :]
+    return unit.name
+
+
+def _in_sentence(unit: Unit) -> str:
+    """The unit as it reads inside a sentence: "xã Ứng Hòa", "thôn Đông Lỗ"."""
+    prefix = unit.division_type
+    if prefix and unit.name.startswith(prefix + " "):
+        return prefix.lower() + unit.name[len(prefix) :]
+    return unit.name
+
+
+def _leader(unit: Unit) -> str:
+    """Who signs for a village: "Trưởng thôn", "Tổ trưởng tổ dân phố", "Trưởng bản"…"""
+    kind = unit.division_type or "Thôn"
+    if kind.lower() == "tổ dân phố":
+        return "Tổ trưởng tổ dân phố"
+    return f"Trưởng {kind.lower()}"
+
+
+def synthesis_groups(consultation: Consultation) -> dict[str, list[OpinionGroup]]:
+    """The groups of the synthesis, accepted and not accepted, each with its opinions that
+    are not hidden: `count` of them, the `public_opinions`, and `private_count`."""
+    groups = consultation.groups.prefetch_related(
+        Prefetch(
+            "opinions",
+            queryset=Opinion.objects.filter(hidden=False).select_related("section"),
+        )
+    )
+    result: dict[str, list[OpinionGroup]] = {"accepted": [], "not_accepted": []}
+    for group in groups:
+        opinions = list(group.opinions.all())
+        group.count = len(opinions)
+        group.public_opinions = [o for o in opinions if o.is_public]
+        group.private_count = group.count - len(group.public_opinions)
+        key = "accepted" if group.answer == OpinionGroup.Answer.ACCEPTED else "not_accepted"
+        result[key].append(group)
+    return result
+
+
+def _context(consultation: Consultation) -> dict:
+    unit = consultation.unit
+    commune = unit.commune() or unit
+    published = consultation.synthesis_published_at
+    published_on = timezone.localtime(published).date() if published else None
+    by_channel = opinions_by_channel(consultation)
+    labels = dict(Channel.choices)
+    return {
+        "consultation": consultation,
+        "unit": unit,
+        "is_commune": unit.kind == Unit.Kind.COMMUNE,
+        "commune": commune,
+        "place": _without_prefix(commune),
+        "authority": (
+            f"Ủy ban nhân dân {_in_sentence(unit)}"
+            if unit.kind == Unit.Kind.COMMUNE
+            else _in_sentence(unit)
+        ),
+        "leader": _leader(unit),
+        "url": settings.SITE_URL + consultation.get_absolute_url(),
+        "published_on": published_on,
+        "dated": official_date(published_on) if published_on else None,
+        "year": (published_on or timezone.localdate()).year,
+        "forms_used": [str(labels[f]) for f in consultation.forms if f in labels],
+        "by_channel": by_channel,
+        "total": sum(n for _label, n in by_channel),
+        "hidden_count": consultation.opinions.filter(hidden=True).count(),
+        "groups": synthesis_groups(consultation),
+    }
+
+
+def synthesis_pdf(consultation: Consultation) -> bytes:
+    """The synthesis of opinions as an A4 PDF (Art 27–29): accepted, not accepted with
+    reasons, published on. Before publication it carries a "BẢN NHÁP" label."""
+    from weasyprint import HTML
+
+    with translation.override("vi"):
+        page = render_to_string("consultations/print/synthesis.html", _context(consultation))
+    return HTML(string=page, url_fetcher=offline_url_fetcher()).write_pdf()

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from danchu.consultations import views
+
+app_name = "consultations"
+urlpatterns = [
+    path("<str:code>/consultations/create/", views.create, name="create"),
+    path("<str:code>/consultations/<int:pk>/", views.consultation_detail, name="detail"),
+    path("<str:code>/consultations/<int:pk>/comment/", views.comment, name="comment"),
+    path("<str:code>/consultations/<int:pk>/open/", views.open_consultation, name="open"),
+    path("<str:code>/consultations/<int:pk>/synthesis/", views.synthesis, name="synthesis"),
+    path("<str:code>/consultations/<int:pk>/synthesis.pdf", views.synthesis_pdf, name="pdf"),
+    path("<str:code>/consultations/<int:pk>/opinions/", views.enter_opinion, name="enter"),
+    path(
+        "<str:code>/consultations/<int:pk>/opinions/<int:opinion_id>/moderate/",
+        views.moderate,
+        name="moderate",
+    ),
+    path("<str:code>/consultations/<int:pk>/groups/", views.group_opinions, name="group"),
+    path(
+        "<str:code>/consultations/<int:pk>/groups/<int:group_id>/answer/",
+        views.answer,
+        name="answer",
+    ),
+    path("<str:code>/consultations/<int:pk>/publish/", views.publish, name="publish"),
+]

@@ -1,0 +1,476 @@
+"""Web pages of "Dân tham gia ý kiến" (Law 10/2022 Art 25–29).
+
+Residents read a draft section by section and comment under each one; officers prepare the
+consultation, enter opinions received outside danchu, moderate, group and answer every
+opinion, and publish the synthesis. Every change goes through `services`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from danchu.accounts import permissions
+from danchu.consultations import forms, services
+from danchu.consultations.models import Consultation, Opinion, OpinionGroup
+from danchu.consultations.printing import opinions_by_channel, synthesis_groups
+from danchu.core.errors import ValidationError, first_message
+from danchu.core.views import perform
+from danchu.units.models import Unit
+from danchu.units.services import get_unit
+
+MANAGE = "consultations.manage"
+WHOLE = "whole"
+
+
+def _unit_or_404(code: str) -> Unit:
+    try:
+        return get_unit(code)
+    except ValidationError:
+        raise Http404 from None
+
+
+def get_consultation_for(user, code: str, pk: int) -> Consultation:
+    """The consultation if the user may see it: opened ones for everyone, drafts for managers.
+
+    The same 404 for "no such consultation" and "not yours" (STYLE.md §7)."""
+    consultation = (
+        Consultation.objects.select_related("unit", "item").filter(pk=pk, unit__code=code).first()
+    )
+    if consultation is None or (
+        consultation.status == Consultation.Status.DRAFT
+        and not permissions.can(user, MANAGE, consultation.unit)
+    ):
+        raise Http404(_("Không tìm thấy đợt lấy ý kiến."))
+    return consultation
+
+
+def _managed_consultation(request: HttpRequest, code: str, pk: int) -> Consultation:
+    consultation = get_consultation_for(request.user, code, pk)
+    permissions.require(request.user, MANAGE, consultation.unit)
+    return consultation
+
+
+def _path_ids(unit: Unit) -> list[int]:
+    return [int(p) for p in unit.path.strip("/").split("/") if p]
+
+
+# --- unit page --------------------------------------------------------------------------
+
+
+def unit_section(request: HttpRequest, unit: Unit) -> dict:
+    """The "Lấy ý kiến Nhân dân" block of /u/<code>/: open consultations of the unit and the
+    units above it, and their recently published syntheses."""
+    today = timezone.localdate()
+    above = Consultation.objects.filter(unit_id__in=_path_ids(unit)).select_related("unit")
+    can_manage = permissions.can(request.user, MANAGE, unit) and unit.kind in (
+        Unit.Kind.COMMUNE,
+        Unit.Kind.VILLAGE,
+    )
+    context = {
+        "open_consultations": list(
+            above.filter(status=Consultation.Status.OPEN, closes_on__gte=today).order_by(
+                "closes_on", "pk"
+            )[:20]
+        ),
+        "syntheses": list(
+            above.filter(status=Consultation.Status.ANSWERED).order_by(
+                "-synthesis_published_at", "-pk"
+            )[:10]
+        ),
+        "can_manage_consultations": can_manage,
+        "today": today,
+    }
+    if can_manage:
+        # The unit's own consultations that wait for an officer: drafts, and closed ones
+        # whose synthesis is not yet published.
+        context["pending_consultations"] = list(
+            Consultation.objects.filter(unit=unit)
+            .exclude(status=Consultation.Status.ANSWERED)
+            .exclude(status=Consultation.Status.OPEN, closes_on__gte=today)
+            .select_related("unit")
+            .order_by("-created_at")[:20]
+        )
+    return context
+
+
+# --- residents: read and comment --------------------------------------------------------
+
+
+@vary_on_headers("HX-Request")
+def consultation_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    consultation = get_consultation_for(request.user, code, pk)
+    return _render_detail(request, consultation)
+
+
+def _render_detail(
+    request: HttpRequest, consultation: Consultation, *, bound=None, status: int = 200
+) -> HttpResponse:
+    """The draft page; `bound` is a comment form that failed, shown again where it was."""
+    context = _detail_context(request, consultation)
+    part = _place_form(context["parts"], bound)
+    if request.htmx and part is not None:
+        context["part"] = part
+        return render(request, "consultations/detail.html#part", context, status=status)
+    return render(request, "consultations/detail.html", context, status=status)
+
+
+def _detail_context(request: HttpRequest, consultation: Consultation) -> dict:
+    can_manage = permissions.can(request.user, MANAGE, consultation.unit)
+    context = {
+        "consultation": consultation,
+        "unit": consultation.unit,
+        "accepting": services.is_accepting(consultation),
+        "published": consultation.status == Consultation.Status.ANSWERED,
+        "can_manage": can_manage,
+        "forms_used": _forms_used(consultation),
+        "parts": _parts(consultation),
+        "max_chars": settings.CONSULTATION_OPINION_MAX_CHARS,
+    }
+    if context["published"]:
+        context["groups"] = synthesis_groups(consultation)
+    if request.user.is_authenticated:
+        context["my_opinions"] = list(
+            consultation.opinions.filter(author=request.user).select_related("section", "group")
+        )
+    return context
+
+
+def _forms_used(consultation: Consultation) -> list[str]:
+    labels = dict(forms.Channel.choices)
+    return [
+        f"{forms.ART26_LETTERS[value]}) {labels[value]}"
+        for value in consultation.forms
+        if value in labels
+    ]
+
+
+def _parts(consultation: Consultation) -> list[dict]:
+    """Each section of the draft with its public opinions and a comment form, then the
+    whole draft. Hidden opinions, and opinions their authors kept private, are left out."""
+    public = defaultdict(list)
+    for opinion in consultation.opinions.filter(is_public=True, hidden=False):
+        public[opinion.section_id].append(opinion)
+    parts = [
+        {
+            "anchor": f"s{section.number}",
+            "section": section,
+            "opinions": public[section.pk],
+            "form": forms.CommentForm(
+                initial={"section": section.number}, auto_id=f"s{section.number}-%s"
+            ),
+        }
+        for section in consultation.sections.all()
+    ]
+    parts.append(
+        {
+            "anchor": WHOLE,
+            "section": None,
+            "opinions": public[None],
+            "form": forms.CommentForm(auto_id=f"{WHOLE}-%s"),
+        }
+    )
+    return parts
+
+
+def _part_for(parts: list[dict], section_number) -> dict:
+    anchor = f"s{section_number}" if section_number else WHOLE
+    return next((p for p in parts if p["anchor"] == anchor), parts[-1])
+
+
+def _place_form(parts: list[dict], bound) -> dict | None:
+    if bound is None:
+        return None
+    part = _part_for(parts, bound.data.get("section"))
+    bound.auto_id = f"{part['anchor']}-%s"
+    part["form"] = bound
+    return part
+
+
+@require_POST
+@login_required
+def comment(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A signed-in resident's opinion on one section or on the whole draft (Art 26(e))."""
+    consultation = get_consultation_for(request.user, code, pk)
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            opinion = services.submit_opinion(
+                user=request.user,
+                consultation=consultation,
+                text=data["text"],
+                section_number=data["section"],
+                is_public=data["is_public"],
+                show_name=data["show_name"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, first_message(exc))
+        else:
+            return _commented(request, consultation, opinion)
+    return _render_detail(request, consultation, bound=form, status=422)
+
+
+def _commented(request: HttpRequest, consultation: Consultation, opinion: Opinion):
+    thanks = _("Đã ghi nhận ý kiến của bạn. Cảm ơn bạn đã góp ý!")
+    if not opinion.is_public:
+        thanks += " " + _("Ý kiến không công khai: chỉ cơ quan lấy ý kiến đọc được.")
+    number = opinion.section.number if opinion.section else None
+    if request.htmx:
+        context = _detail_context(request, consultation)
+        context["part"] = _part_for(context["parts"], number)
+        context["part"]["thanks"] = thanks
+        return render(request, "consultations/detail.html#part", context)
+    messages.success(request, thanks)
+    anchor = f"s{number}" if number else WHOLE
+    return redirect(f"{consultation.get_absolute_url()}#{anchor}")
+
+
+def synthesis_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The published synthesis as an A4 PDF; nothing to print before it is published."""
+    from danchu.consultations.printing import synthesis_pdf as render_pdf
+
+    consultation = get_consultation_for(request.user, code, pk)
+    if consultation.status != Consultation.Status.ANSWERED:
+        raise Http404(_("Tổng hợp ý kiến chưa được công bố."))
+    response = HttpResponse(render_pdf(consultation), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tong-hop-y-kien-{consultation.pk}.pdf"'
+    return response
+
+
+# --- officers: prepare and open ---------------------------------------------------------
+
+
+@login_required
+def create(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit_or_404(code)
+    permissions.require(request.user, MANAGE, unit)
+    form = forms.ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.create_consultation(
+                actor=request.user, unit=unit, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, first_message(exc))
+        else:
+            messages.success(
+                request,
+                _("Đã lưu. Kiểm tra các mục của dự thảo rồi bấm “Mở lấy ý kiến”."),
+            )
+            return redirect(consultation)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "consultations/create.html", {"unit": unit, "form": form}, status=status)
+
+
+@require_POST
+@login_required
+def open_consultation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    consultation = _managed_consultation(request, code, pk)
+    return perform(
+        request,
+        consultation,
+        lambda: services.open_consultation(actor=request.user, consultation=consultation),
+        _("Đã mở lấy ý kiến. Người dân đã đọc được dự thảo và góp ý."),
+    )
+
+
+# --- officers: the synthesis board ------------------------------------------------------
+
+
+@login_required
+def synthesis(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    consultation = _managed_consultation(request, code, pk)
+    return _render_board(request, consultation)
+
+
+def _render_board(
+    request: HttpRequest, consultation: Consultation, status: int = 200, **bound
+) -> HttpResponse:
+    """The officers' board; `bound` holds a form that failed, shown again with its errors:
+    enter_form, group_form, publish_form, or answer=(group_id, form) / moderate=(id, form)."""
+    opinions = list(consultation.opinions.select_related("section", "group"))
+    groups = list(consultation.groups.all())
+    _attach_forms(opinions, groups, bound.pop("moderate", None), bound.pop("answer", None))
+    context = {
+        "consultation": consultation,
+        "unit": consultation.unit,
+        "accepting": services.is_accepting(consultation),
+        "published": consultation.status == Consultation.Status.ANSWERED,
+        "editable": consultation.status != Consultation.Status.ANSWERED,
+        "ungrouped": [o for o in opinions if o.group_id is None and not o.hidden],
+        "waiting_groups": [g for g in groups if not g.answer],
+        "answered_groups": [g for g in groups if g.answer],
+        "hidden": [o for o in opinions if o.hidden],
+        "unanswered_count": services.unanswered(consultation).count(),
+        "by_channel": opinions_by_channel(consultation),
+        "enter_form": forms.EnterOpinionForm(consultation=consultation),
+        "group_form": forms.GroupForm(consultation=consultation),
+        "publish_form": forms.PublishForm(),
+    }
+    context.update(bound)
+    return render(request, "consultations/synthesis.html", context, status=status)
+
+
+def _attach_forms(opinions: list, groups: list, moderate=None, answer=None) -> None:
+    """Give each opinion its moderation form and each group its members and answer form;
+    `moderate` and `answer` are (pk, bound form) of a step that failed."""
+    moderate_id, moderate_form = moderate or (None, None)
+    answer_id, answer_form = answer or (None, None)
+    for opinion in opinions:
+        opinion.moderate_form = (
+            moderate_form
+            if opinion.pk == moderate_id
+            else forms.ModerateForm(
+                initial={"hidden": opinion.hidden, "note": opinion.moderation_note},
+                auto_id=f"o{opinion.pk}-%s",
+            )
+        )
+    for group in groups:
+        group.members = [o for o in opinions if o.group_id == group.pk and not o.hidden]
+        group.answer_form = (
+            answer_form
+            if group.pk == answer_id
+            else forms.AnswerForm(
+                initial={"answer": group.answer, "reason": group.reason},
+                auto_id=f"g{group.pk}-%s",
+            )
+        )
+
+
+def _board_post(request, consultation: Consultation, form, call, success: str, target: str, bound):
+    """Run one officer step from a POSTed form and go to `target`. Anything refused shows the
+    board again with the form and its errors (422); the service has changed nothing."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, first_message(exc))
+        else:
+            messages.success(request, success)
+            return redirect(target)
+    return _render_board(request, consultation, status=422, **bound)
+
+
+def _board_url(consultation: Consultation, anchor: str) -> str:
+    url = reverse("consultations:synthesis", args=[consultation.unit.code, consultation.pk])
+    return f"{url}#{anchor}"
+
+
+@require_POST
+@login_required
+def enter_opinion(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """An opinion received on paper, at a meeting or through the Front, with its channel."""
+    consultation = _managed_consultation(request, code, pk)
+    form = forms.EnterOpinionForm(request.POST, consultation=consultation)
+    return _board_post(
+        request,
+        consultation,
+        form,
+        lambda d: services.enter_opinion(
+            actor=request.user,
+            consultation=consultation,
+            text=d["text"],
+            channel=d["channel"],
+            author_name=d["author_name"],
+            section_number=d["section"],
+        ),
+        _("Đã nhập ý kiến."),
+        _board_url(consultation, "enter"),
+        {"enter_form": form},
+    )
+
+
+@require_POST
+@login_required
+def moderate(request: HttpRequest, code: str, pk: int, opinion_id: int) -> HttpResponse:
+    """Hide an opinion from public pages or shorten it, with a note; the original is kept."""
+    consultation = _managed_consultation(request, code, pk)
+    opinion = get_object_or_404(Opinion, pk=opinion_id, consultation=consultation)
+    form = forms.ModerateForm(request.POST, auto_id=f"o{opinion.pk}-%s")
+    return _board_post(
+        request,
+        consultation,
+        form,
+        lambda d: services.moderate_opinion(
+            actor=request.user, opinion=opinion, hidden=d["hidden"], note=d["note"], text=d["text"]
+        ),
+        _("Đã kiểm duyệt ý kiến; nội dung gốc vẫn được lưu."),
+        _board_url(consultation, f"o{opinion.pk}"),
+        {"moderate": (opinion.pk, form)},
+    )
+
+
+@require_POST
+@login_required
+def group_opinions(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Put the selected opinions into a new group, or into an existing one."""
+    consultation = _managed_consultation(request, code, pk)
+    form = forms.GroupForm(request.POST, consultation=consultation)
+    return _board_post(
+        request,
+        consultation,
+        form,
+        lambda d: _group(request, consultation, d),
+        _("Đã xếp ý kiến vào nhóm."),
+        _board_url(consultation, "ungrouped"),
+        {"group_form": form},
+    )
+
+
+def _group(request: HttpRequest, consultation: Consultation, data: dict):
+    ids = [o.pk for o in data["opinions"]]
+    if data["group"]:
+        return services.assign(actor=request.user, group=data["group"], opinion_ids=ids)
+    return services.create_group(
+        actor=request.user, consultation=consultation, title=data["title"], opinion_ids=ids
+    )
+
+
+@require_POST
+@login_required
+def answer(request: HttpRequest, code: str, pk: int, group_id: int) -> HttpResponse:
+    """Accept a group of opinions, or say why not (Art 27–29)."""
+    consultation = _managed_consultation(request, code, pk)
+    group = get_object_or_404(OpinionGroup, pk=group_id, consultation=consultation)
+    form = forms.AnswerForm(request.POST, auto_id=f"g{group.pk}-%s")
+    return _board_post(
+        request,
+        consultation,
+        form,
+        lambda d: services.answer_group(
+            actor=request.user, group=group, answer=d["answer"], reason=d["reason"]
+        ),
+        _("Đã trả lời nhóm ý kiến."),
+        _board_url(consultation, f"g{group.pk}"),
+        {"answer": (group.pk, form)},
+    )
+
+
+@require_POST
+@login_required
+def publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Publish the synthesis; the services refuse while any opinion is unanswered."""
+    consultation = _managed_consultation(request, code, pk)
+    form = forms.PublishForm(request.POST)
+    return _board_post(
+        request,
+        consultation,
+        form,
+        lambda d: services.publish_synthesis(
+            actor=request.user, consultation=consultation, reported_to=d["reported_to"]
+        ),
+        _("Đã công bố kết quả tổng hợp ý kiến."),
+        f"{consultation.get_absolute_url()}#synthesis",
+        {"publish_form": form},
+    )
