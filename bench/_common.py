@@ -6,6 +6,7 @@ directory is first on sys.path when it is run as `.venv/bin/python bench/<name>.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -22,8 +23,10 @@ STARTED = time.monotonic()
 
 
 def log(message: str) -> None:
-    """Progress on stderr, with the seconds since the program started."""
-    print(f"[{time.monotonic() - STARTED:6.1f}s] {message}", file=sys.stderr, flush=True)
+    """Progress on stderr, with the seconds since the program started (never fails: cleaning
+    up goes on when stderr is a closed pipe)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(f"[{time.monotonic() - STARTED:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 def exit_on_sigterm() -> None:

@@ -152,9 +152,9 @@ def run_database(database: str, args, secret_key: str) -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
         if database == "postgres" and not args.keep:
             _common.drop_database(server_url, BENCH_DATABASE)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --- child: one database ----------------------------------------------------------------------
