@@ -39,6 +39,7 @@ the ratios rather than the absolute rates; the whole run takes about four minute
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import multiprocessing
@@ -87,7 +88,9 @@ PAGE_CACHE_VARIABLE = "DANCHU_UNIT_PAGE_CACHE_SECONDS"
 
 
 def log(message: str) -> None:
-    print(f"[{time.monotonic() - STARTED:6.1f}s] {message}", file=sys.stderr, flush=True)
+    """Progress on stderr; never fails, so cleaning up goes on when stderr is a closed pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        print(f"[{time.monotonic() - STARTED:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
