@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,16 @@ HEADER_ALIASES = {
     "citizen_id": "citizen_id",
 }
 REQUIRED = ("code", "representative")
+# The order in which a row's values are passed to _check_row.
+FIELDS = (
+    "code",
+    "representative",
+    "address",
+    "phone",
+    "member_count",
+    "birth_year",
+    "citizen_id",
+)
 FIELD_LABELS = {
     "code": "ma_ho",
     "representative": "chu_ho",
@@ -57,6 +68,10 @@ FIELD_LABELS = {
 }
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/-]{0,31}$")
 MAX_MEMBERS = 99
+PLAIN_PHONE_RE = re.compile(r"0\d{9}")
+# The usual spellings of counts and years, looked up instead of parsed.
+_MEMBER_COUNTS = {str(n): n for n in range(1, MAX_MEMBERS + 1)}
+_BIRTH_YEARS = {str(year): year for year in range(1900, 2101)}
 
 
 @dataclass
@@ -72,7 +87,7 @@ class RowError:
         return f"{where}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class HouseholdRow:
     line: int
     code: str
@@ -159,32 +174,45 @@ def parse_households(data: bytes, filename: str) -> ParsedFile:
     parsed = ParsedFile()
     rows = read_rows(data, filename)
     header_line, columns = _find_header(rows)
+    take_values = _value_getter(columns)
     seen: dict[str, int] = {}
     for line, cells in rows:
-        if not any(str(c).strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        values = {
-            fieldname: str(cells[i]).strip() if i < len(cells) else ""
-            for fieldname, i in columns.items()
-        }
-        row = _check_row(line, values, parsed.errors)
+        row = _check_row(line, *take_values(cells), parsed.errors)
         if row is None:
             continue
-        if row.code in seen:
+        first = seen.setdefault(row.code, line)
+        if first != line:
             parsed.errors.append(
                 RowError(
                     line,
                     "ma_ho",
                     _("mã hộ “%(code)s” trùng với dòng %(first)d.")
-                    % {"code": row.code, "first": seen[row.code]},
+                    % {"code": row.code, "first": first},
                 )
             )
             continue
-        seen[row.code] = line
         parsed.rows.append(row)
     if not parsed.rows and not parsed.errors:
         raise FileUnreadable(_("Tệp chỉ có dòng tiêu đề, không có hộ nào."))
     return parsed
+
+
+def _value_getter(columns: dict[str, int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """cells -> the stripped text of each field in FIELDS order ("" when absent)."""
+    width = max(columns.values()) + 1
+    padding = [""] * width
+    # An absent field reads the empty cell appended after the row's last one.
+    pick = itemgetter(*(columns.get(name, -1) for name in FIELDS))
+
+    def take_values(cells: list[str]) -> tuple[str, ...]:
+        if len(cells) < width:
+            cells = cells + padding[len(cells) :]
+        cells.append("")
+        return tuple(map(str.strip, pick(cells)))
+
+    return take_values
 
 
 def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[int, dict[str, int]]:
@@ -215,9 +243,24 @@ def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[int, dict[str, 
     )
 
 
-def _check_row(line: int, v: dict[str, str], errors: list[RowError]) -> HouseholdRow | None:
+def _check_row(
+    line: int,
+    code: str,
+    representative: str,
+    address: str,
+    raw_phone: str,
+    raw_members: str,
+    raw_year: str,
+    raw_citizen_id: str,
+    errors: list[RowError],
+) -> HouseholdRow | None:
+    """One row's values, or None after adding its problems to `errors`.
+
+    Called once per row of files with up to a million rows: the common shapes of each
+    value take a shortcut (a dictionary or one regex) that gives the same result as the
+    general rule after it.
+    """
     problems: list[RowError] = []
-    code = v.get("code", "")
     if not code:
         problems.append(RowError(line, "ma_ho", _("thiếu mã hộ.")))
     elif not CODE_RE.match(code):
@@ -229,60 +272,24 @@ def _check_row(line: int, v: dict[str, str], errors: list[RowError]) -> Househol
                 % {"code": code},
             )
         )
-    name = " ".join(v.get("representative", "").split())
+    name = " ".join(representative.split())
     if not name:
         problems.append(RowError(line, "chu_ho", _("thiếu họ tên chủ hộ.")))
-    elif len(name) > 200 or any(ch.isdigit() for ch in name):
+    elif len(name) > 200 or any(map(str.isdigit, name)):
         problems.append(
             RowError(
                 line, "chu_ho", _("họ tên chủ hộ “%(name)s” không hợp lệ.") % {"name": name[:60]}
             )
         )
-    address = " ".join(v.get("address", "").split())
+    address = " ".join(address.split())
     if len(address) > 300:
         problems.append(RowError(line, "dia_chi", _("địa chỉ dài quá 300 ký tự.")))
-    phone = normalize_phone(v.get("phone", ""))
-    if phone and not PHONE_RE.match(phone):
-        problems.append(
-            RowError(
-                line,
-                "so_dien_thoai",
-                _("số điện thoại “%(value)s” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0).")
-                % {"value": v.get("phone", "")},
-            )
-        )
-    members = 1
-    raw_members = v.get("member_count", "")
-    if raw_members:
-        try:
-            members = int(float(raw_members))
-            if str(raw_members).strip() not in (str(members), f"{members}.0"):
-                raise ValueError
-        except ValueError:
-            members = 0
-        if not 1 <= members <= MAX_MEMBERS:
-            problems.append(
-                RowError(
-                    line,
-                    "so_thanh_vien",
-                    _("số thành viên “%(value)s” phải là số nguyên từ 1 đến %(max)d.")
-                    % {"value": raw_members, "max": MAX_MEMBERS},
-                )
-            )
-    birth_year = None
-    raw_year = v.get("birth_year", "")
-    if raw_year:
-        try:
-            birth_year = int(raw_year)
-        except ValueError:
-            birth_year = 0
-        if not 1900 <= birth_year <= 2100:
-            problems.append(
-                RowError(
-                    line, "nam_sinh", _("năm sinh “%(value)s” không hợp lệ.") % {"value": raw_year}
-                )
-            )
-    citizen_id = v.get("citizen_id", "").replace(" ", "")
+    phone = _check_phone(line, raw_phone, problems)
+    members = _MEMBER_COUNTS.get(raw_members) or _check_members(line, raw_members, problems)
+    birth_year = _BIRTH_YEARS.get(raw_year) if raw_year else None
+    if raw_year and birth_year is None:
+        birth_year = _check_birth_year(line, raw_year, problems)
+    citizen_id = raw_citizen_id.replace(" ", "")
     if citizen_id and (not CITIZEN_ID_RE.match(citizen_id) or not 1 <= int(citizen_id[:3]) <= 96):
         problems.append(
             RowError(
@@ -294,13 +301,55 @@ def _check_row(line: int, v: dict[str, str], errors: list[RowError]) -> Househol
     if problems:
         errors.extend(problems)
         return None
-    return HouseholdRow(
-        line=line,
-        code=code,
-        representative=name,
-        address=address,
-        phone=phone,
-        member_count=members,
-        birth_year=birth_year,
-        citizen_id=citizen_id,
-    )
+    return HouseholdRow(line, code, name, address, phone, members, birth_year, citizen_id)
+
+
+def _check_phone(line: int, raw: str, problems: list[RowError]) -> str:
+    # A plain ten-digit number is what normalize_phone would return unchanged.
+    if not raw or PLAIN_PHONE_RE.fullmatch(raw):
+        return raw
+    phone = normalize_phone(raw)
+    if phone and not PHONE_RE.match(phone):
+        problems.append(
+            RowError(
+                line,
+                "so_dien_thoai",
+                _("số điện thoại “%(value)s” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0).")
+                % {"value": raw},
+            )
+        )
+    return phone
+
+
+def _check_members(line: int, raw: str, problems: list[RowError]) -> int:
+    """The member count written any other way than "1"…"99": "" means 1, "4.0" means 4."""
+    if not raw:
+        return 1
+    try:
+        members = int(float(raw))
+        if raw not in (str(members), f"{members}.0"):
+            raise ValueError
+    except ValueError:
+        members = 0
+    if not 1 <= members <= MAX_MEMBERS:
+        problems.append(
+            RowError(
+                line,
+                "so_thanh_vien",
+                _("số thành viên “%(value)s” phải là số nguyên từ 1 đến %(max)d.")
+                % {"value": raw, "max": MAX_MEMBERS},
+            )
+        )
+    return members
+
+
+def _check_birth_year(line: int, raw: str, problems: list[RowError]) -> int:
+    try:
+        birth_year = int(raw)
+    except ValueError:
+        birth_year = 0
+    if not 1900 <= birth_year <= 2100:
+        problems.append(
+            RowError(line, "nam_sinh", _("năm sinh “%(value)s” không hợp lệ.") % {"value": raw})
+        )
+    return birth_year
