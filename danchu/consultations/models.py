@@ -152,3 +152,342 @@ class Opinion(models.Model):
     @property
     def public_name(self) -> str:
         return self.author_name if self.show_name and self.author_name else ""
+
+
+# --- village conventions: hương ước, quy ước (NĐ 61/2023/NĐ-CP) ----------------------------
+
+
+class Convention(models.Model):
+    """A village's hương ước or quy ước (NĐ 61/2023 Art 2, 6): its versions, each going
+    through the cycle draft → posting → community vote → dossier → recognition, and the
+    community's own choices (a longer posting period, its review day)."""
+
+    class Title(models.TextChoices):
+        HUONG_UOC = "huong_uoc", _("Hương ước")
+        QUY_UOC = "quy_uoc", _("Quy ước")
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Đang xây dựng, chưa được công nhận")
+        IN_FORCE = "in_force", _("Đang có hiệu lực")
+
+    village = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="conventions")
+    title = models.CharField(_("tên gọi"), max_length=10, choices=Title.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARING)
+    # NĐ 61 Art 9(1): posted at least 30 days, or the longer period the community set.
+    posting_days = models.PositiveSmallIntegerField(_("số ngày niêm yết dự thảo"), default=30)
+    # Reviewed every year on 18 November, or on a day the community chose.
+    review_month = models.PositiveSmallIntegerField(_("tháng rà soát"), default=11)
+    review_day = models.PositiveSmallIntegerField(_("ngày rà soát"), default=18)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["village__sort_key", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(posting_days__gte=30), name="convention_posting_30_days"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_month__gte=1, review_month__lte=12)
+                & models.Q(review_day__gte=1, review_day__lte=31),
+                name="convention_review_day",
+            ),
+        ]
+        verbose_name = _("hương ước, quy ước")
+        verbose_name_plural = _("hương ước, quy ước")
+
+    def __str__(self) -> str:
+        return f"{self.get_title_display()} {self.village.name}"
+
+
+class ConventionVersion(models.Model):
+    """One text of a convention. Texts are never edited: a change is a new version, and each
+    version carries its own cycle (posting, vote, dossier, recognition)."""
+
+    class Stage(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        POSTED = "posted", _("Đang niêm yết lấy ý kiến")
+        REVISED = "revised", _("Đã hoàn thiện thành bản sau")
+        VOTING = "voting", _("Cộng đồng đang biểu quyết")
+        ADOPTED = "adopted", _("Đã được thông qua")
+        NOT_ADOPTED = "not_adopted", _("Không được thông qua")
+        SUBMITTED = "submitted", _("Đã gửi hồ sơ đề nghị công nhận")
+        RECOGNISED = "recognised", _("Đã được công nhận")
+        REFUSED = "refused", _("UBND xã không công nhận")
+        WITHDRAWN = "withdrawn", _("Đã rút dự thảo")
+
+    convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("bản số"))
+    text = models.TextField(_("toàn văn"))
+    note = models.CharField(_("nội dung sửa đổi, lý do"), max_length=300, blank=True)
+    revises = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
+    )
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.DRAFT)
+    # NĐ 61 Art 9: the draft posted for comment through a consultation.
+    consultation = models.ForeignKey(
+        Consultation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="convention_versions",
+    )
+    posting_place = models.CharField(_("nơi niêm yết"), max_length=300, blank=True)
+    posted_on = models.DateField(_("ngày niêm yết"), null=True, blank=True)
+    posting_days = models.PositiveSmallIntegerField(_("số ngày niêm yết"), null=True, blank=True)
+    # Law Art 15(3), 17(2); NĐ 61 Art 10: the community decides through the decisions engine.
+    matter = models.OneToOneField(
+        "decisions.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="convention_version",
+    )
+    # The meeting day, or the end of the ballot: the dossier clock starts here.
+    voted_on = models.DateField(_("ngày họp hoặc hết hạn phát phiếu"), null=True, blank=True)
+    # The recognition record lives on the matter; the decision's number and date are copied
+    # here, and a convention recognised before 16-8-2023 (legacy) has only these.
+    recognised_on = models.DateField(_("ngày công nhận"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định công nhận"), max_length=50, blank=True)
+    recognised_by_body = models.CharField(_("cơ quan công nhận"), max_length=200, blank=True)
+    legacy = models.BooleanField(_("công nhận trước 16/8/2023"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["convention", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "number"], name="one_convention_version_number"
+            )
+        ]
+        verbose_name = _("bản hương ước, quy ước")
+        verbose_name_plural = _("bản hương ước, quy ước")
+
+    def __str__(self) -> str:
+        return f"{self.convention} — bản {self.number}"
+
+
+class ConventionDossier(models.Model):
+    """The dossier asking the commune UBND to recognise an adopted convention: the request
+    (Mẫu 01), the minutes of adoption (Mẫu 02, from the matter) and the adopted text."""
+
+    version = models.OneToOneField(
+        ConventionVersion, on_delete=models.PROTECT, related_name="dossier"
+    )
+    request_number = models.CharField(_("số văn bản đề nghị"), max_length=50, blank=True)
+    request_dated = models.DateField(_("ngày văn bản đề nghị"))
+    request_text = models.TextField(_("văn bản đề nghị công nhận (Mẫu 01)"))
+    sent_on = models.DateField(_("ngày gửi UBND xã"))
+    due_on = models.DateField(_("hạn gửi"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ đề nghị công nhận hương ước, quy ước")
+        verbose_name_plural = _("hồ sơ đề nghị công nhận hương ước, quy ước")
+
+    def __str__(self) -> str:
+        return f"{self.version} — hồ sơ"
+
+    @property
+    def is_late(self) -> bool:
+        return self.sent_on > self.due_on
+
+
+class ConventionSignature(models.Model):
+    """NĐ 61 Art 6: the village head, the head of the Ban CTMT and 02 household
+    representatives sign the convention."""
+
+    class Role(models.TextChoices):
+        VILLAGE_HEAD = "village_head", _("Trưởng thôn, Tổ trưởng tổ dân phố")
+        FRONT_HEAD = "front_head", _("Trưởng ban công tác Mặt trận")
+        HOUSEHOLD = "household", _("Đại diện hộ gia đình")
+
+    dossier = models.ForeignKey(
+        ConventionDossier, on_delete=models.CASCADE, related_name="signatures"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+    name = models.CharField(_("họ và tên"), max_length=200)
+    signed_on = models.DateField(_("ngày ký"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "position"], name="one_convention_signature_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name}"
+
+
+class ConventionReview(models.Model):
+    """The yearly review (rà soát, đánh giá) of a convention in force, at a meeting or inside
+    the community conference, chaired by the village head with the head of the Ban CTMT."""
+
+    class Form(models.TextChoices):
+        MEETING = "meeting", _("Cuộc họp cộng đồng dân cư")
+        CONFERENCE = "conference", _("Hội nghị định kỳ của cộng đồng dân cư")
+
+    class Outcome(models.TextChoices):
+        KEEP = "keep", _("Tiếp tục thực hiện")
+        AMEND = "amend", _("Cần sửa đổi, bổ sung")
+        REPLACE = "replace", _("Cần thay thế")
+
+    convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="reviews")
+    version = models.ForeignKey(ConventionVersion, on_delete=models.PROTECT, related_name="reviews")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    reviewed_on = models.DateField(_("ngày rà soát"))
+    form = models.CharField(_("hình thức"), max_length=10, choices=Form.choices)
+    chair_name = models.CharField(_("chủ trì"), max_length=200)
+    front_head_name = models.CharField(_("Trưởng ban công tác Mặt trận"), max_length=200)
+    findings = models.TextField(_("kết quả rà soát, đánh giá"))
+    outcome = models.CharField(_("kết luận"), max_length=8, choices=Outcome.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "convention"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "year"], name="one_convention_review_a_year"
+            )
+        ]
+        verbose_name = _("rà soát hương ước, quy ước")
+        verbose_name_plural = _("rà soát hương ước, quy ước")
+
+    def __str__(self) -> str:
+        return f"{self.convention} — rà soát {self.year}"
+
+
+# --- the commune's dialogue conference (Luật Tổ chức chính quyền địa phương 2025 Art 43) ------
+
+
+class VoterCount(models.Model):
+    """The number of voters of a commune for a year, entered by the commune. No voter roll
+    exists yet and the household roll cannot tell adults from children, so the 10 % trigger
+    of Art 43 is counted against this figure."""
+
+    commune = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="voter_counts")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    voters = models.PositiveIntegerField(_("số cử tri"))
+    source = models.CharField(_("nguồn số liệu"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "commune"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year"], name="one_voter_count_a_year"),
+            models.CheckConstraint(condition=models.Q(voters__gte=1), name="voter_count_positive"),
+        ]
+        verbose_name = _("số cử tri của xã")
+        verbose_name_plural = _("số cử tri của xã")
+
+    def __str__(self) -> str:
+        return f"{self.commune} — {self.year}: {self.voters}"
+
+
+class DialogueRequest(models.Model):
+    """A voter's request for a dialogue conference; one per person per year. A signed-in
+    resident asks on the portal (user), or an officer enters a signed paper request (person)."""
+
+    commune = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="dialogue_requests"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "person"],
+                condition=models.Q(person__isnull=False),
+                name="one_dialogue_request_per_person_a_year",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "user"],
+                condition=models.Q(user__isnull=False),
+                name="one_dialogue_request_per_user_a_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(user__isnull=False),
+                name="dialogue_request_has_someone",
+            ),
+        ]
+        indexes = [models.Index(fields=["commune", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.commune} — {self.year}"
+
+
+class DialogueConference(models.Model):
+    """The commune People's Committee's dialogue conference with residents (Art 43): at least
+    once a year, on the request of ≥ 10 % of the voters, or when needed."""
+
+    class Reason(models.TextChoices):
+        YEARLY = "yearly", _("Định kỳ hằng năm")
+        REQUEST = "request", _("Theo yêu cầu của cử tri")
+        NEEDED = "needed", _("Khi cần thiết")
+
+    class Form(models.TextChoices):
+        IN_PERSON = "in_person", _("Trực tiếp")
+        ONLINE = "online", _("Trực tuyến")
+        SOCIAL_NETWORK = "social_network", _("Qua mạng xã hội hợp pháp")
+
+    commune = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="dialogue_conferences"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    held_on = models.DateField(_("ngày tổ chức"))
+    place = models.CharField(_("địa điểm"), max_length=300)
+    reason = models.CharField(_("lý do tổ chức"), max_length=8, choices=Reason.choices)
+    forms = models.JSONField(_("hình thức"), default=list)
+    content = models.TextField(_("nội dung"))
+    how_to_attend = models.TextField(_("cách thức tham dự"))
+    announced_on = models.DateField(_("ngày thông báo"), null=True, blank=True)
+    held = models.BooleanField(default=False)
+    minutes = models.TextField(_("biên bản"), blank=True)
+    results = models.TextField(_("kết quả đối thoại"), blank=True)
+    results_published_on = models.DateField(
+        _("ngày công bố, niêm yết kết quả tại trụ sở"), null=True, blank=True
+    )
+    results_sent_on = models.DateField(
+        _("ngày gửi kết quả đến Trưởng thôn, Tổ trưởng tổ dân phố"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["commune", "year"])]
+        verbose_name = _("hội nghị đối thoại")
+        verbose_name_plural = _("hội nghị đối thoại")
+
+    def __str__(self) -> str:
+        return f"{self.commune} — {self.held_on:%d/%m/%Y}"
