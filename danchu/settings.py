@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "danchu.disclosures",
     "danchu.decisions",
     "danchu.consultations",
+    "danchu.petitions",
+    "danchu.steering",
     "danchu.demo",
 ]
 
