@@ -111,6 +111,8 @@ class DemoSummary:
 
 
 from danchu.demo.engines import seed_matters, seed_notices  # noqa: E402
+from danchu.petitions import demo as petitions_demo  # noqa: E402
+from danchu.steering import demo as steering_demo  # noqa: E402
 
 
 def seed_demo(*, progress: Progress = lambda line: None) -> DemoSummary:
@@ -129,6 +131,10 @@ def seed_demo(*, progress: Progress = lambda line: None) -> DemoSummary:
     seed_notices(commune, progress)
     progress("Dân bàn — vấn đề cộng đồng quyết định:")
     seed_matters(commune, progress)
+    progress("Dân kiểm tra — phản ánh, kiến nghị, khiếu nại:")
+    petitions_demo.seed(commune, progress)
+    progress("Ban Chỉ đạo — chỉ số, kiểm tra, điểm nóng:")
+    steering_demo.seed(commune, progress)
     return DemoSummary(
         commune=commune,
         villages=Unit.objects.current().filter(parent=commune, kind=Unit.Kind.VILLAGE).count(),
