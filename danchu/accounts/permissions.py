@@ -69,6 +69,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "consultations.manage": frozenset(
         {Role.VILLAGE_HEAD, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}
     ),
+    # Dân kiểm tra: accept, refuse, forward, answer petitions and complaints; read the filer's
+    # identity (Luật Tiếp công dân Art 28; Luật Khiếu nại; Luật Tố cáo).
+    "petitions.manage": frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}),
+    # Enter a petition received in person, by phone, by letter or through the Front.
+    "petitions.enter": frozenset(
+        {
+            Role.VILLAGE_HEAD,
+            Role.FRONT_COMMITTEE,
+            Role.COMMUNE_OFFICER,
+            Role.COMMUNE_CHAIR,
+            Role.ADMIN,
+        }
+    ),
+    # Overdue items escalated to the province (Ban Chỉ đạo).
+    "petitions.oversee": frozenset({Role.STEERING_MEMBER, Role.COMMUNE_CHAIR, Role.ADMIN}),
     # Read the audit log of a subtree.
     "audit.view": frozenset({Role.COMMUNE_CHAIR, Role.ADMIN, Role.STEERING_MEMBER}),
 }
