@@ -166,7 +166,7 @@ def _database() -> dict:
                 "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
                 ),
             },
         }
@@ -299,6 +299,42 @@ UNIT_PAGE_CACHE_SECONDS = env_int("DANCHU_UNIT_PAGE_CACHE_SECONDS", 30, minimum=
 # danchu asks for at least this many days so residents have time to read and answer.
 CONSULTATION_MIN_DAYS = env_int("DANCHU_CONSULTATION_MIN_DAYS", 10, minimum=1)
 CONSULTATION_OPINION_MAX_CHARS = env_int("DANCHU_CONSULTATION_OPINION_MAX_CHARS", 4000, minimum=100)
+
+# Dân kiểm tra: petitions, feedback, complaints and denunciations (LAW.md §2.8). Verified periods
+# are constants in danchu/petitions/services.py; these are the UNVERIFIED ones and local choices,
+# documented in docs/petitions.md.
+
+
+def _day_kind(name: str, default: str) -> str:
+    value = os.environ.get(name, default)
+    if value not in ("calendar", "working"):
+        raise ImproperlyConfigured(f"{name} must be calendar or working")
+    return value
+
+
+# Whether the complaint periods of Luật Khiếu nại Art 27, 28, 37 count calendar or working days.
+PETITION_COMPLAINT_DAY_KIND = _day_kind("DANCHU_PETITION_COMPLAINT_DAY_KIND", "calendar")
+# Luật Tố cáo Art 30 periods (30 days, +30 once or twice).
+PETITION_DENUNCIATION_DAY_KIND = _day_kind("DANCHU_PETITION_DENUNCIATION_DAY_KIND", "calendar")
+# Accepting a denunciation: from memory 7 working days.
+PETITION_DENUNCIATION_ACCEPT_DAYS = env_int(
+    "DANCHU_PETITION_DENUNCIATION_ACCEPT_DAYS", 7, minimum=1
+)
+# Feedback and petitions: the law sets no answer period once accepted; a local regulation does.
+PETITION_FEEDBACK_ANSWER_DAYS = env_int("DANCHU_PETITION_FEEDBACK_ANSWER_DAYS", 10, minimum=1)
+# "Needs more time to verify before acceptance" (Luật TCD Art 28(1)(b)): how long at most.
+PETITION_VERIFY_DAYS = env_int("DANCHU_PETITION_VERIFY_DAYS", 10, minimum=1)
+# Escalation: working days past due before the commune chair, then the province, are told.
+PETITION_ESCALATE_CHAIR_AFTER = env_int("DANCHU_PETITION_ESCALATE_CHAIR_AFTER", 3, minimum=0)
+PETITION_ESCALATE_PROVINCE_AFTER = env_int("DANCHU_PETITION_ESCALATE_PROVINCE_AFTER", 10, minimum=1)
+# After an answer: the filer may ask to reopen within this many days; "was it fixed?" is asked
+# again after FOLLOWUP days.
+PETITION_REOPEN_WINDOW_DAYS = env_int("DANCHU_PETITION_REOPEN_WINDOW_DAYS", 30, minimum=1)
+PETITION_FOLLOWUP_DAYS = env_int("DANCHU_PETITION_FOLLOWUP_DAYS", 28, minimum=1)
+PETITION_ATTACHMENT_MAX_MB = env_int("DANCHU_PETITION_ATTACHMENT_MAX_MB", 10, minimum=1)
+PETITION_TEXT_MAX_CHARS = env_int("DANCHU_PETITION_TEXT_MAX_CHARS", 8000, minimum=200)
+# Citizen reception (Luật TCD Art 15): bookings a reception day takes.
+PETITION_RECEPTION_CAPACITY = env_int("DANCHU_PETITION_RECEPTION_CAPACITY", 20, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
