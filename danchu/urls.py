@@ -25,6 +25,7 @@ urlpatterns = [
     path("u/", include("danchu.petitions.urls")),
     path("u/", include("danchu.steering.urls")),
     path("open311/v2/", include("danchu.petitions.open311")),
+    path("p/", include("danchu.petitions.tracking_urls")),
     path("b/", decision_views.vote_by_code, name="vote_by_code"),
     path("accounts/", include("danchu.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

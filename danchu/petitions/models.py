@@ -313,8 +313,17 @@ class PetitionFile(models.Model):
 class ReceptionDay(models.Model):
     """The commune chair's regular citizen reception (Luật Tiếp công dân Art 15(2)(d))."""
 
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Thứ Hai")
+        TUESDAY = 1, _("Thứ Ba")
+        WEDNESDAY = 2, _("Thứ Tư")
+        THURSDAY = 3, _("Thứ Năm")
+        FRIDAY = 4, _("Thứ Sáu")
+        SATURDAY = 5, _("Thứ Bảy")
+        SUNDAY = 6, _("Chủ nhật")
+
     commune = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reception_days")
-    weekday = models.PositiveSmallIntegerField(_("thứ"))  # 0 = Monday … 6 = Sunday
+    weekday = models.PositiveSmallIntegerField(_("thứ"), choices=Weekday.choices)
     starts_at = models.TimeField(_("từ"))
     ends_at = models.TimeField(_("đến"))
     place = models.CharField(_("địa điểm"), max_length=200)
