@@ -305,19 +305,19 @@ def _day(value: dt.date | None, *, not_before: dt.date | None = None, what: str)
         return today
     if value > today:
         raise ValidationError(
-            _("Ngày %(what)s không thể ở tương lai / %(what)s date cannot be in the future."),
+            _("Ngày %(what)s không thể ở tương lai / the date cannot be in the future."),
             code="future_date",
             params={"what": what},
         )
     if not_before is not None and value < not_before:
         raise ValidationError(
-            _("Ngày %(what)s trước ngày tiếp nhận / %(what)s date is before receipt."),
+            _("Ngày %(what)s không thể trước ngày tiếp nhận, thụ lý / the date is too early."),
             code="date_before_receipt",
             params={"what": what},
         )
     if value < today - dt.timedelta(days=MAX_BACKDATE_DAYS):
         raise ValidationError(
-            _("Ngày %(what)s quá xa trong quá khứ / %(what)s date is too far in the past."),
+            _("Ngày %(what)s quá xa trong quá khứ / the date is too far in the past."),
             code="date_too_old",
             params={"what": what},
         )

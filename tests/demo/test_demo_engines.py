@@ -1,6 +1,10 @@
 """Every engine shows something real after the demo: notices in every compliance state,
 a decided meeting, an open ballot and a convention waiting for recognition."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from danchu.decisions import services as decisions
 from danchu.decisions.models import Matter
 from danchu.disclosures.models import Notice
@@ -35,3 +39,23 @@ def test_demo_matters_show_a_result_an_open_ballot_and_a_recognition_clock(demo)
     assert not decisions.is_effective(convention)  # waiting for the commune's recognition
     page = client_for(None).get("/u/10402-02/").content.decode()
     assert "Thay đổi giờ phát loa truyền thanh buổi sáng" in page
+
+
+def test_demo_petitions_show_answers_ratings_clocks_and_a_reception_day(demo):
+    from danchu.petitions import services as petitions
+    from danchu.petitions.models import Petition, ReceptionDay
+
+    rows = Petition.objects.filter(commune__code="10402")
+    assert rows.count() == 20
+    assert rows.filter(status="answered").exists()
+    assert rows.filter(status__in=["received", "accepted"]).exists()
+    assert rows.filter(rating__isnull=False).exists()
+    assert rows.filter(kind="complaint", category__code="dat-dai-gpmb").count() == 2
+    assert ReceptionDay.objects.filter(commune__code="10402", weekday=2).exists()
+    today = timezone.localdate()
+    stats = petitions.statistics(demo.commune, today - dt.timedelta(days=365), today)
+    assert stats["received"] == 20 and stats["answered"] >= 5
+    page = client_for(None).get("/u/10402/petitions/").content.decode()
+    assert "Đèn đường ngã ba Hòa Xá tắt nhiều ngày" in page
+    assert "Tố cáo việc thu tiền" not in page
+    assert "Nguyễn Văn Thắng" not in page
