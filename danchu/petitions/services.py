@@ -1061,21 +1061,19 @@ def _ancestor_ids(unit: Unit) -> list[int]:
     return [int(p) for p in unit.path.strip("/").split("/") if p]
 
 
-def _recipients(petition: Petition, level: int):
+def _recipients(commune: Unit, level: int, assignee=None) -> list:
     """Who is told at each level: the officer, then the commune chair, then the province."""
     grants = RoleGrant.objects.active().select_related("user")
     if level == 1:
-        if petition.assignee_id:
-            return [petition.assignee]
-        grants = grants.filter(
-            role=Role.COMMUNE_OFFICER, unit_id__in=_ancestor_ids(petition.commune)
-        )
+        if assignee is not None:
+            return [assignee]
+        grants = grants.filter(role=Role.COMMUNE_OFFICER, unit_id__in=_ancestor_ids(commune))
     elif level == 2:
-        grants = grants.filter(role=Role.COMMUNE_CHAIR, unit_id__in=_ancestor_ids(petition.commune))
+        grants = grants.filter(role=Role.COMMUNE_CHAIR, unit_id__in=_ancestor_ids(commune))
     else:
         grants = grants.filter(
             role=Role.STEERING_MEMBER,
-            unit_id__in=_ancestor_ids(petition.commune),
+            unit_id__in=_ancestor_ids(commune),
             unit__kind=Unit.Kind.PROVINCE,
         )
     return [grant.user for grant in grants]
@@ -1088,64 +1086,148 @@ LEVEL_LABELS = {
 }
 
 
-def target_level(due_on: dt.date, today: dt.date) -> int:
+def level_thresholds(today: dt.date) -> dict[int, dt.date]:
+    """The latest due date that has reached each escalation level by `today`.
+
+    Level 1: past due. Level 2: at least PETITION_ESCALATE_CHAIR_AFTER working days past due;
+    level 3: at least PETITION_ESCALATE_PROVINCE_AFTER. Working days late grow as the due date
+    moves back, so each level is a date bound — and the sweep a range read of one index.
+    """
+    thresholds = {1: today - dt.timedelta(days=1)}
+    for level, days in (
+        (2, settings.PETITION_ESCALATE_CHAIR_AFTER),
+        (3, settings.PETITION_ESCALATE_PROVINCE_AFTER),
+    ):
+        day = today - dt.timedelta(days=1)
+        while working_days_between(day, today) < days:
+            day -= dt.timedelta(days=1)
+        thresholds[level] = day
+    return thresholds
+
+
+def target_level(due_on: dt.date, today: dt.date, thresholds=None) -> int:
     """Escalation level an item past `due_on` should have reached by `today`."""
-    if due_on >= today:
-        return 0
-    late = working_days_between(due_on, today)
-    if late >= settings.PETITION_ESCALATE_PROVINCE_AFTER:
-        return 3
-    if late >= settings.PETITION_ESCALATE_CHAIR_AFTER:
-        return 2
-    return 1
+    thresholds = thresholds or level_thresholds(today)
+    for level in (3, 2, 1):
+        if due_on <= thresholds[level]:
+            return level
+    return 0
 
 
 def overdue_queryset(today: dt.date):
-    """The rows the sweep reads: owed, past due and not yet at the top (a partial index)."""
+    """Owed, past due and not yet at the top: a range read of the partial index."""
     return Petition.objects.filter(due_on__isnull=False, escalation_level__lt=3, due_on__lt=today)
+
+
+def needing_escalation(today: dt.date, thresholds=None):
+    """Only the overdue rows whose level must rise today."""
+    thresholds = thresholds or level_thresholds(today)
+    need = Q()
+    for level, bound in thresholds.items():
+        need |= Q(due_on__lte=bound, escalation_level__lt=level)
+    return overdue_queryset(today).filter(need)
 
 
 def sweep(today: dt.date | None = None) -> SweepResult:
     """Escalate what is overdue and ask filers again four weeks after the answer.
 
-    Run daily (`danchu petitions-sweep`); running it twice the same day changes nothing.
+    Run daily (`danchu petitions-sweep`); it reads only the rows whose level must rise, and
+    running it twice the same day changes nothing. Each officer gets one message per run
+    listing their items, not one per item.
     """
     today = today or timezone.localdate()
     result = SweepResult()
-    ids = list(overdue_queryset(today).values_list("pk", flat=True))
-    for pk in ids:
-        result.examined += 1
-        with transaction.atomic():
-            petition = (
-                Petition.objects.select_for_update()
-                .select_related("commune", "assignee")
-                .get(pk=pk)
-            )
-            if petition.due_on is None or petition.due_on >= today:
-                continue
-            level = target_level(petition.due_on, today)
-            if level <= petition.escalation_level:
-                continue
+    thresholds = level_thresholds(today)
+    with transaction.atomic():
+        rows = list(
+            needing_escalation(today, thresholds)
+            .select_for_update(of=("self",))
+            .select_related("commune", "assignee")
+            .order_by("due_on", "pk")
+        )
+        result.examined = len(rows)
+        now = timezone.now()
+        steps: list[Step] = []
+        groups: dict[tuple, list[Petition]] = {}
+        for petition in rows:
+            level = target_level(petition.due_on, today, thresholds)
             for step_level in range(petition.escalation_level + 1, level + 1):
-                _escalate(petition, step_level, today)
+                days_late = max(0, working_days_between(petition.due_on, today))
+                steps.append(
+                    Step(
+                        petition=petition,
+                        action=Step.Action.ESCALATED,
+                        at=now,
+                        on=today,
+                        note=_("Quá hạn %(due)s (%(days)d ngày làm việc) — báo %(who)s")
+                        % {
+                            "due": petition.due_on.strftime("%d/%m/%Y"),
+                            "days": days_late,
+                            "who": LEVEL_LABELS[step_level],
+                        },
+                        level=step_level,
+                        public=False,
+                    )
+                )
+                assignee = petition.assignee if step_level == 1 else None
+                key = (petition.commune_id, step_level, getattr(assignee, "pk", None))
+                groups.setdefault(key, []).append(petition)
             petition.escalation_level = level
-            petition.escalated_at = timezone.now()
-            petition.save(update_fields=["escalation_level", "escalated_at", "updated_at"])
-            result.escalated += 1
-    followups = Petition.objects.filter(
-        followup_due_on__isnull=False,
-        followup_sent_at__isnull=True,
-        followup_due_on__lte=today,
-        status=Status.ANSWERED,
-    ).values_list("pk", flat=True)
-    for pk in list(followups):
-        with transaction.atomic():
-            petition = Petition.objects.select_for_update().get(pk=pk)
-            if petition.followup_sent_at is not None:
-                continue
-            petition.followup_sent_at = timezone.now()
-            petition.save(update_fields=["followup_sent_at", "updated_at"])
-            _step(petition, Step.Action.FOLLOWUP, None, "", public=False)
+            petition.escalated_at = now
+        Petition.objects.bulk_update(rows, ["escalation_level", "escalated_at"], batch_size=500)
+        Step.objects.bulk_create(steps, batch_size=1000)
+        for (_commune_id, level, _assignee_id), items in groups.items():
+            _escalate(items, level)
+        result.escalated = len(rows)
+    result.followups = _followups(today)
+    return result
+
+
+def _escalate(items: list[Petition], level: int) -> None:
+    """Tell this level's people about these items (one message each) and record it."""
+    commune = items[0].commune
+    assignee = items[0].assignee if level == 1 else None
+    recipients = [user for user in _recipients(commune, level, assignee) if user.email]
+    codes = [petition.code for petition in items]
+    record(
+        actor=permissions.SYSTEM,
+        action="petitions.escalated",
+        object_type="petitions.petition",
+        object_id=items[0].pk if len(items) == 1 else "",
+        unit=commune,
+        payload={"level": level, "codes": codes, "recipients": [u.pk for u in recipients]},
+    )
+    lines = "\n".join(f"{p.code} — {p.title} ({_('hạn')} {p.due_on:%d/%m/%Y})" for p in items[:50])
+    more = len(items) - 50
+    if more > 0:
+        lines += "\n" + _("… và %(n)d đơn khác") % {"n": more}
+    for user in recipients:
+        queue_message(
+            channel=Message.Channel.EMAIL,
+            recipient=user.email,
+            subject=_("%(n)d đơn quá hạn tại %(commune)s — báo %(who)s")
+            % {"n": len(items), "commune": commune.name, "who": LEVEL_LABELS[level]},
+            body=lines,
+            reference=f"petitions:escalation:{commune.code}:level{level}",
+        )
+
+
+def _followups(today: dt.date) -> int:
+    """Four weeks after an answer, ask the filer whether the problem is fixed."""
+    with transaction.atomic():
+        rows = list(
+            Petition.objects.select_for_update()
+            .filter(
+                followup_due_on__isnull=False,
+                followup_sent_at__isnull=True,
+                followup_due_on__lte=today,
+                status=Status.ANSWERED,
+            )
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for petition in rows:
+            petition.followup_sent_at = now
             _tell_filer(
                 petition,
                 _(
@@ -1154,39 +1236,14 @@ def sweep(today: dt.date | None = None) -> SweepResult:
                 )
                 % {"code": petition.code},
             )
-            result.followups += 1
-    return result
-
-
-def _escalate(petition: Petition, level: int, today: dt.date) -> None:
-    days_late = working_days_between(petition.due_on, today)
-    note = _("Quá hạn %(due)s (%(days)d ngày làm việc) — báo %(who)s") % {
-        "due": petition.due_on.strftime("%d/%m/%Y"),
-        "days": days_late,
-        "who": LEVEL_LABELS[level],
-    }
-    recipients = [user for user in _recipients(petition, level) if user.email]
-    _step(petition, Step.Action.ESCALATED, None, note, public=False, level=level)
-    record(
-        actor=permissions.SYSTEM,
-        action="petitions.escalated",
-        obj=petition,
-        unit=petition.commune,
-        payload={
-            "code": petition.code,
-            "level": level,
-            "due_on": petition.due_on,
-            "recipients": [user.pk for user in recipients],
-        },
-    )
-    for user in recipients:
-        queue_message(
-            channel=Message.Channel.EMAIL,
-            recipient=user.email,
-            subject=_("Quá hạn: %(code)s") % {"code": petition.code},
-            body=f"{petition.code} — {petition.title}\n{note}",
-            reference=f"petition:{petition.code}:level{level}",
+        Petition.objects.bulk_update(rows, ["followup_sent_at"], batch_size=500)
+        Step.objects.bulk_create(
+            [
+                Step(petition=p, action=Step.Action.FOLLOWUP, at=now, on=today, public=False)
+                for p in rows
+            ]
         )
+    return len(rows)
 
 
 # --- statistics ---------------------------------------------------------------------------

@@ -261,3 +261,40 @@ def test_reception_day_needs_a_manager_and_sane_hours(commune, outside_officer, 
             host="Chủ tịch",
         )
     assert err.value.code == "bad_time"
+
+
+def test_thresholds_count_working_days_across_tet(db):
+    # Sweeping on Mon 15 Feb 2027, after Tết (4–10 Feb) and a weekend. An item due on 10 Feb
+    # is three working days late (11, 12 and 15 Feb): the chair is told. One due on 11 Feb
+    # is two working days late: still only the officer.
+    thresholds = services.level_thresholds(dt.date(2027, 2, 15))
+    assert thresholds[1] == dt.date(2027, 2, 14)
+    assert thresholds[2] == dt.date(2027, 2, 10)
+    assert services.target_level(dt.date(2027, 2, 10), dt.date(2027, 2, 15)) == 2
+    assert services.target_level(dt.date(2027, 2, 11), dt.date(2027, 2, 15)) == 1
+    assert services.target_level(dt.date(2027, 2, 15), dt.date(2027, 2, 15)) == 0
+
+
+def test_the_sweep_selects_only_rows_whose_level_must_rise(village, people, frozen_today):
+    settled = file_one(village).petition
+    rising = file_one(village).petition
+    today = dt.date(2026, 11, 27)
+    # Due yesterday and already told the officer: nothing to do today.
+    Petition.objects.filter(pk=settled.pk).update(due_on=dt.date(2026, 11, 26), escalation_level=1)
+    # Due a week ago and only at level 1: the chair must be told.
+    Petition.objects.filter(pk=rising.pk).update(due_on=dt.date(2026, 11, 19), escalation_level=1)
+    assert list(services.needing_escalation(today).values_list("pk", flat=True)) == [rising.pk]
+    result = services.sweep(today)
+    assert (result.examined, result.escalated) == (1, 1)
+    rising.refresh_from_db()
+    assert rising.escalation_level == 2
+
+
+def test_one_message_per_officer_lists_all_their_overdue_items(village, people, frozen_today):
+    codes = [file_one(village).petition.code for _ in range(3)]
+    frozen_today.move_to(_at(dt.date(2026, 12, 14)))
+    services.sweep()
+    (message,) = _emails_to("tiepdan@ungho.example.vn")
+    for code in codes:
+        assert code in message.body
+    assert message.subject.startswith("3 đơn quá hạn")
