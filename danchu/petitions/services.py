@@ -1149,10 +1149,13 @@ def sweep(today: dt.date | None = None) -> SweepResult:
         now = timezone.now()
         steps: list[Step] = []
         groups: dict[tuple, list[Petition]] = {}
+        by_level: dict[int, list[int]] = {}
+        late_days: dict[dt.date, int] = {}  # one calendar read per distinct due date
         for petition in rows:
             level = target_level(petition.due_on, today, thresholds)
+            if petition.due_on not in late_days:
+                late_days[petition.due_on] = max(0, working_days_between(petition.due_on, today))
             for step_level in range(petition.escalation_level + 1, level + 1):
-                days_late = max(0, working_days_between(petition.due_on, today))
                 steps.append(
                     Step(
                         petition=petition,
@@ -1162,7 +1165,7 @@ def sweep(today: dt.date | None = None) -> SweepResult:
                         note=_("Quá hạn %(due)s (%(days)d ngày làm việc) — báo %(who)s")
                         % {
                             "due": petition.due_on.strftime("%d/%m/%Y"),
-                            "days": days_late,
+                            "days": late_days[petition.due_on],
                             "who": LEVEL_LABELS[step_level],
                         },
                         level=step_level,
@@ -1172,9 +1175,9 @@ def sweep(today: dt.date | None = None) -> SweepResult:
                 assignee = petition.assignee if step_level == 1 else None
                 key = (petition.commune_id, step_level, getattr(assignee, "pk", None))
                 groups.setdefault(key, []).append(petition)
-            petition.escalation_level = level
-            petition.escalated_at = now
-        Petition.objects.bulk_update(rows, ["escalation_level", "escalated_at"], batch_size=500)
+            by_level.setdefault(level, []).append(petition.pk)
+        for level, ids in by_level.items():
+            Petition.objects.filter(pk__in=ids).update(escalation_level=level, escalated_at=now)
         Step.objects.bulk_create(steps, batch_size=1000)
         for (_commune_id, level, _assignee_id), items in groups.items():
             _escalate(items, level)
