@@ -102,7 +102,10 @@ class StaffEntryForm(FileForm):
         coerce=int,
         initial=1,
     )
-    field_order = ["channel", "received_on", "kind", "complaint_round"]
+    booking = forms.CharField(
+        label=_("Mã đăng ký tiếp công dân (nếu có)"), max_length=24, required=False
+    )
+    field_order = ["channel", "received_on", "booking", "kind", "complaint_round"]
 
 
 class SecretForm(forms.Form):

@@ -468,6 +468,9 @@ def file_petition(
         category = get_category(category.code)
     commune = _check_unit(unit)
     user = _user(actor)
+    if reception is not None:
+        # Received at the commune chair's reception day (Luật Tiếp công dân Art 15).
+        channel = Petition.Channel.RECEPTION
     staff_entry = channel not in (Petition.Channel.ONLINE, Petition.Channel.OPEN311)
     if staff_entry:
         # Entered by staff on behalf of the filer, for a unit they serve.
@@ -507,6 +510,7 @@ def file_petition(
     if kind == Kind.DENUNCIATION:
         # A denunciation is never public, nor is its denouncer (Luật TC Art 47).
         is_public = False
+
     latitude = _coordinate(latitude, -90, 90, "latitude")
     longitude = _coordinate(longitude, -180, 180, "longitude")
     if (latitude is None) != (longitude is None):
@@ -1410,6 +1414,21 @@ def set_reception_day(*, actor, commune: Unit, weekday: int, starts_at, ends_at,
     )
     record(actor=actor, action="petitions.reception_day", obj=day, unit=commune)
     return day
+
+
+def find_booking(commune: Unit, code: str) -> ReceptionBooking | None:
+    """The booking an item received at the reception day came from (empty code: none)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    booking = ReceptionBooking.objects.filter(code=code, day__commune=commune).first()
+    if booking is None:
+        raise ValidationError(
+            _("Không có đăng ký tiếp công dân mã “%(code)s” tại xã này / unknown booking."),
+            code="unknown_booking",
+            params={"code": code[:24]},
+        )
+    return booking
 
 
 @transaction.atomic

@@ -441,8 +441,10 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            booking = services.find_booking(services.commune_of(unit), data["booking"])
             filed = services.file_petition(
                 actor=request.user,
+                reception=booking,
                 kind=data["kind"],
                 category=data["category"],
                 unit=unit,

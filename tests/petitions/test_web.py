@@ -261,3 +261,27 @@ def test_overdue_view_for_the_province(village, province, officer, frozen_today)
     assert petition.code in html
     assert FILER["name"] not in html
     assert client_for(None).get(f"/u/{province.code}/petitions/overdue/").status_code == 403
+
+
+def test_an_item_received_at_the_reception_day_links_the_booking(commune, village, officer):
+    day = services.set_reception_day(
+        actor=officer,
+        commune=commune,
+        weekday=2,
+        starts_at=dt.time(7, 30),
+        ends_at=dt.time(11, 30),
+        place="Phòng tiếp công dân UBND xã",
+        host="Chủ tịch UBND xã",
+    )
+    booking = services.book_reception(
+        day=day, on=dt.date(2026, 12, 2), name="Lê Văn Bình", phone="0987654321", topic="Đất"
+    )
+    client = client_for(officer)
+    data = _form(channel="phone", received_on="2026-11-27", complaint_round=1)
+    bad = client.post(f"/u/{village.code}/petitions/enter/", {**data, "booking": "TCD-0"})
+    assert bad.status_code == 422 and "unknown booking" in bad.content.decode()
+    assert not Petition.objects.exists()
+    client.post(f"/u/{village.code}/petitions/enter/", {**data, "booking": booking.code.lower()})
+    petition = Petition.objects.get()
+    assert petition.reception == booking
+    assert petition.channel == "reception"
