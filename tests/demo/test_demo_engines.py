@@ -59,3 +59,21 @@ def test_demo_petitions_show_answers_ratings_clocks_and_a_reception_day(demo):
     assert "Đèn đường ngã ba Hòa Xá tắt nhiều ngày" in page
     assert "Tố cáo việc thu tiền" not in page
     assert "Nguyễn Văn Thắng" not in page
+
+
+def test_demo_consultations_one_open_and_one_answered(demo):
+    from danchu.consultations.models import Consultation
+    from danchu.consultations.services import is_accepting, unanswered
+
+    open_one = Consultation.objects.get(title="Dự thảo Quy chế thực hiện dân chủ ở xã Ứng Hòa")
+    assert is_accepting(open_one)
+    assert open_one.sections.count() == 6
+    assert open_one.opinions.count() == 5
+    answered = Consultation.objects.get(
+        title="Chủ trương mở rộng đường trục xã đoạn qua thôn Cao Xá"
+    )
+    assert answered.synthesis_published_at is not None
+    assert not unanswered(answered).exists()
+    assert answered.groups.filter(answer="not_accepted").exclude(reason="").count() == 1
+    page = client_for(None).get("/u/10402/").content.decode()
+    assert "Dự thảo Quy chế thực hiện dân chủ ở xã Ứng Hòa" in page
