@@ -10,18 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
+import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danchu.accounts import permissions
+from danchu.accounts.permissions import SYSTEM
 from danchu.audit.services import record
 from danchu.core.errors import ValidationError
 from danchu.decisions.models import (
+    BallotPrint,
     Choice,
     Form,
     Item,
@@ -334,6 +340,203 @@ def issue_codes(matter: Matter, *, only_not_participated: bool = False) -> int:
         entry.code_hash = code_hash(ballot_code(matter.pk, entry.household_id))
     RollEntry.objects.bulk_update(entries, ["code_hash"], batch_size=5000)
     return len(entries)
+
+
+# --- printed ballots (NĐ 59 Art 4: one ballot per household, with its one-time code) ----------
+
+# Where the built ballots are stored: a random name under a private folder of the media storage.
+BALLOTS_DIR = "private/ballots"
+# A build still pending or running after this long is taken as lost (the worker stopped).
+BALLOTS_BUILD_TIMEOUT = dt.timedelta(minutes=30)
+
+
+def ballots_fingerprint(matter: Matter) -> str:
+    """What the printed ballots say: the households with a code and their codes, the
+    representatives' names, the options, the title, the collection period and the vote page.
+    The same fingerprint means the same PDF, so a ready file is never built again."""
+    digest = hashlib.sha256()
+    options = list(matter.options.values_list("pk", "label", "candidate_id"))
+    head = [
+        matter.pk,
+        matter.unit.name,
+        matter.title,
+        matter.secret,
+        matter.form,
+        str(matter.collection_ends_on),
+        options,
+        settings.SITE_URL,
+    ]
+    digest.update(json.dumps(head, ensure_ascii=False, default=str).encode())
+    rows = (
+        RollEntry.objects.filter(matter=matter, code_hash__isnull=False)
+        .order_by("household_id")
+        .values_list(
+            "household_id", "code_hash", "household__code", "household__representative__full_name"
+        )
+    )
+    for row in rows.iterator(chunk_size=5000):
+        digest.update(("\n" + "\t".join(str(value or "") for value in row)).encode())
+    return digest.hexdigest()
+
+
+def ballots_with_code(matter: Matter) -> int:
+    return RollEntry.objects.filter(matter=matter, code_hash__isnull=False).count()
+
+
+def ballot_print(matter: Matter) -> BallotPrint | None:
+    """The matter's ballots PDF with `current` set: whether it still prints today's roll."""
+    found = BallotPrint.objects.filter(matter=matter).first()
+    if found is not None:
+        found.current = found.fingerprint == ballots_fingerprint(matter)
+        found.lost = (
+            found.in_progress and timezone.now() - found.requested_at > BALLOTS_BUILD_TIMEOUT
+        )
+    return found
+
+
+@transaction.atomic
+def request_ballots(*, actor, matter: Matter) -> BallotPrint:
+    """Ask the worker to print one ballot per household holding a code (NĐ 59 Art 4). A file
+    that is ready, or being built, from the same roll and codes is kept: nothing is rebuilt."""
+    matter = _lock(matter)
+    permissions.require(actor, "decisions.manage", matter.unit)
+    if matter.status != Matter.Status.OPEN:
+        raise ValidationError(_("Việc lấy ý kiến không còn mở; không in phiếu."), code="not_open")
+    if not ballots_with_code(matter):
+        raise ValidationError(
+            _(
+                "Chưa có hộ nào được cấp mã phiếu cho vấn đề này: phiếu chỉ phát khi lấy ý kiến "
+                "bằng phiếu hoặc trực tuyến (Điều 4, 5 Nghị định 59/2023)."
+            ),
+            code="no_ballots",
+        )
+    fingerprint = ballots_fingerprint(matter)
+    existing = BallotPrint.objects.select_for_update().filter(matter=matter).first()
+    now = timezone.now()
+    if (
+        existing is not None
+        and existing.fingerprint == fingerprint
+        and (
+            existing.status == BallotPrint.Status.READY
+            or (existing.in_progress and now - existing.requested_at <= BALLOTS_BUILD_TIMEOUT)
+        )
+    ):
+        return existing
+    if existing is None:
+        existing = BallotPrint.objects.create(
+            matter=matter, fingerprint=fingerprint, requested_by=_user(actor), requested_at=now
+        )
+    else:
+        existing.generation += 1
+        existing.status = BallotPrint.Status.PENDING
+        existing.fingerprint = fingerprint
+        existing.error = ""
+        existing.requested_by = _user(actor)
+        existing.requested_at = now
+        existing.finished_at = None
+        existing.save()
+    record(
+        actor=actor,
+        action="decisions.ballots_requested",
+        obj=matter,
+        unit=matter.unit,
+        payload={"generation": existing.generation, "ballots": ballots_with_code(matter)},
+    )
+    from danchu.decisions.tasks import build_ballots
+
+    print_id, generation = existing.pk, existing.generation
+    transaction.on_commit(lambda: build_ballots.enqueue(print_id, generation))
+    return existing
+
+
+def render_ballots(print_id: int, generation: int) -> str:
+    """The worker's side: print the ballots and store the file. Safe to run twice: only a
+    pending build of the latest generation is claimed, and only the latest is kept."""
+    from danchu.decisions import printing
+
+    claimed = BallotPrint.objects.filter(
+        pk=print_id, generation=generation, status=BallotPrint.Status.PENDING
+    ).update(status=BallotPrint.Status.RUNNING)
+    if claimed != 1:
+        return "skipped"
+    matter = Matter.objects.select_related("unit").get(ballot_print__pk=print_id)
+    fingerprint = ballots_fingerprint(matter)
+    count = ballots_with_code(matter)
+    try:
+        pdf = printing.ballots_pdf(matter)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded and shown to the officer
+        with transaction.atomic():
+            failed = BallotPrint.objects.filter(pk=print_id, generation=generation).update(
+                status=BallotPrint.Status.FAILED,
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+                finished_at=timezone.now(),
+            )
+            if failed:
+                record(
+                    actor=SYSTEM,
+                    action="decisions.ballots_failed",
+                    obj=matter,
+                    unit=matter.unit,
+                    payload={"generation": generation, "error": type(exc).__name__},
+                )
+        return "failed"
+    name = default_storage.save(
+        f"{BALLOTS_DIR}/{matter.pk}/{secrets.token_urlsafe(18)}.pdf", ContentFile(pdf)
+    )
+    with transaction.atomic():
+        built = BallotPrint.objects.select_for_update().get(pk=print_id)
+        if built.generation != generation:
+            transaction.on_commit(lambda: default_storage.delete(name))
+            return "superseded"
+        old = built.file.name
+        built.file.name = name
+        built.status = BallotPrint.Status.READY
+        built.fingerprint = fingerprint
+        built.ballots = count
+        built.finished_at = timezone.now()
+        built.save()
+        record(
+            actor=SYSTEM,
+            action="decisions.ballots_built",
+            obj=matter,
+            unit=matter.unit,
+            payload={"generation": generation, "ballots": count, "bytes": len(pdf)},
+        )
+        if old and old != name:
+            transaction.on_commit(lambda: default_storage.delete(old))
+    return "ready"
+
+
+@transaction.atomic
+def download_ballots(*, actor, matter: Matter) -> BallotPrint:
+    """The printed ballots hold one-time codes, secrets that cast a household's vote: only
+    those who manage the matter may take them, and each download is recorded."""
+    permissions.require(actor, "decisions.manage", matter.unit)
+    found = ballot_print(matter)
+    if found is None or found.status != BallotPrint.Status.READY:
+        raise ValidationError(
+            _("Phiếu chưa được tạo xong; hãy chờ rồi tải lại trang."), code="ballots_not_ready"
+        )
+    if not found.current:
+        raise ValidationError(
+            _(
+                "Danh sách hộ hoặc mã phiếu đã thay đổi sau khi tạo tệp; hãy tạo lại phiếu trước "
+                "khi in."
+            ),
+            code="ballots_stale",
+        )
+    if not default_storage.exists(found.file.name):
+        raise ValidationError(
+            _("Không còn tệp phiếu đã tạo; hãy tạo lại phiếu."), code="ballots_missing"
+        )
+    record(
+        actor=actor,
+        action="decisions.ballots_downloaded",
+        obj=matter,
+        unit=matter.unit,
+        payload={"generation": found.generation, "ballots": found.ballots},
+    )
+    return found
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -998,6 +1201,13 @@ def _recognition_permission(matter: Matter) -> str:
             code="no_recognition",
         )
     return "decisions.recognise_front" if who == "front" else "decisions.recognise_committee"
+
+
+def may_recognise(user, matter: Matter) -> bool:
+    """Whether `user` is the recognising body of this matter (Art 21(2))."""
+    if recogniser(matter) is None:
+        return False
+    return permissions.can(user, _recognition_permission(matter), _recognising_unit(matter))
 
 
 @transaction.atomic

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from danchu.accounts import permissions
 from danchu.core.errors import ValidationError, first_message
 from danchu.core.views import form_errors, perform
 from danchu.decisions import forms, services
-from danchu.decisions.models import Matter, MeetingSession, VoteConflict
+from danchu.decisions.models import Form, Matter, MeetingSession, VoteConflict
 from danchu.people.models import Household
 from danchu.units.models import Unit
 from danchu.units.services import get_unit
@@ -75,6 +76,7 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         context |= _recognition_context(request.user, matter)
     if can_manage:
         context |= _manager_context(matter)
+    context["documents"] = documents(request.user, matter, context.get("sessions"))
     return render(request, "decisions/matter.html", context)
 
 
@@ -426,3 +428,199 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
             "create_url": reverse("decisions:create", args=[unit.code]),
         },
     )
+
+
+# --- printed forms (NĐ 59/2023 Mẫu 01–05) and household ballots ----------------------------
+#
+# Who may print what: the invitation (Mẫu 01), the candidate list (Mẫu 05) and, once the count
+# is closed, the decision (Mẫu 03) and the ballot tally (Mẫu 04) are public like the matter's
+# page. Before the count closes, Mẫu 03 and 04 show a running tally: those who manage the
+# matter only, as on the meeting console. The minutes (Mẫu 02) list the households present
+# with their representatives' names: those who manage the matter and the recognising body.
+# The household ballots carry one-time codes: those who manage the matter, each download
+# recorded in the audit log.
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _require_manager(user, matter: Matter) -> None:
+    permissions.require(user, "decisions.manage", matter.unit)
+
+
+def _require_records(user, matter: Matter) -> None:
+    """Those who manage the matter, or the body that recognises it (Art 21(2))."""
+    if not services.may_recognise(user, matter):
+        _require_manager(user, matter)
+
+
+def _has_ballots(matter: Matter) -> bool:
+    return matter.form in (Form.BALLOT, Form.ONLINE) or matter.ballot_fallback
+
+
+def _require_result_reader(user, matter: Matter) -> None:
+    """A closed count is public; a running one is for those who manage the matter."""
+    if matter.status == Matter.Status.DRAFT:
+        raise Http404(_("Vấn đề chưa mở lấy ý kiến."))
+    if matter.status != Matter.Status.CLOSED:
+        _require_manager(user, matter)
+
+
+def invitation_pdf(request: HttpRequest, code: str, session_id: int) -> HttpResponse:
+    """Mẫu 01: the invitation to a meeting (or a cluster meeting)."""
+    from danchu.decisions import printing
+
+    session = _session_for(request, code, session_id)
+    pdf = printing.invitation_pdf(session.matter, session)
+    return _pdf_response(pdf, f"giay-moi-{session.matter_id}-{session.pk}.pdf")
+
+
+def minutes_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Mẫu 02: the minutes of the meeting and of the count, with the households present."""
+    from danchu.decisions import printing
+
+    matter = get_matter_for(request.user, code, pk)
+    _require_records(request.user, matter)
+    if not matter.sessions.exists():
+        raise Http404(_("Vấn đề này chưa có cuộc họp nào."))
+    return _pdf_response(printing.minutes_pdf(matter), f"bien-ban-{matter.pk}.pdf")
+
+
+def decision_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Mẫu 03: the community's decision, as a resolution unless ?document= names another
+    form of Law Art 20(1) (minutes, memorandum, agreement)."""
+    from danchu.decisions import printing
+
+    matter = get_matter_for(request.user, code, pk)
+    document = request.GET.get("document", "resolution")
+    if document not in printing.DOCUMENT_TITLES:
+        raise Http404(_("Hình thức văn bản không hợp lệ (Điều 20 khoản 1 Luật 10/2022)."))
+    _require_result_reader(request.user, matter)
+    pdf = printing.decision_pdf(matter, document=document)
+    return _pdf_response(pdf, f"quyet-dinh-{matter.pk}.pdf")
+
+
+def tally_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Mẫu 04: the minutes of the household ballot count."""
+    from danchu.decisions import printing
+
+    matter = get_matter_for(request.user, code, pk)
+    if not _has_ballots(matter):
+        raise Http404(_("Vấn đề này không lấy ý kiến bằng phiếu."))
+    _require_result_reader(request.user, matter)
+    return _pdf_response(printing.ballot_tally_pdf(matter), f"kiem-phieu-{matter.pk}.pdf")
+
+
+def candidates_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Mẫu 05: the candidate list of an election, announced to the community."""
+    from danchu.decisions import printing
+
+    matter = get_matter_for(request.user, code, pk)
+    if matter.kind != Matter.Kind.ELECTION:
+        raise Http404(_("Vấn đề này không phải bầu cử."))
+    return _pdf_response(printing.candidates_pdf(matter), f"danh-sach-ung-cu-{matter.pk}.pdf")
+
+
+@login_required
+def ballots(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The household ballots: GET shows where the file stands ("đang tạo…" refreshes itself
+    until it is ready); POST asks the worker to build it (nothing is rebuilt when the file is
+    ready and the roll and codes have not changed)."""
+    matter = get_matter_for(request.user, code, pk)
+    _require_manager(request.user, matter)
+    if not _has_ballots(matter):
+        raise Http404(_("Vấn đề này không lấy ý kiến bằng phiếu."))
+    if request.method == "POST":
+        return perform(
+            request,
+            reverse("decisions:ballots", args=[code, pk]),
+            lambda: services.request_ballots(actor=request.user, matter=matter),
+            _("Đã yêu cầu tạo phiếu; trang tự tải lại khi tạo xong."),
+        )
+    built = services.ballot_print(matter)
+    context = {
+        "matter": matter,
+        "unit": matter.unit,
+        "built": built,
+        "ballots": services.ballots_with_code(matter),
+        "refresh": bool(built and built.in_progress and not built.lost),
+    }
+    response = render(request, "decisions/ballots.html", context)
+    if context["refresh"]:
+        response["Refresh"] = "5"  # "đang tạo…": the browser asks again until it is ready
+    return response
+
+
+@login_required
+def ballots_download(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The built ballots PDF, for those who manage the matter; each download is audited."""
+    matter = get_matter_for(request.user, code, pk)
+    _require_manager(request.user, matter)
+    try:
+        built = services.download_ballots(actor=request.user, matter=matter)
+    except ValidationError as exc:
+        messages.error(request, first_message(exc))
+        response = redirect("decisions:ballots", code, pk)
+        response.status_code = 303
+        return response
+    response = FileResponse(
+        built.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"phieu-lay-y-kien-{matter.pk}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def documents(user, matter: Matter, sessions=None) -> list[tuple[str, str]]:
+    """The printed forms this user may open for this matter, as (label, address)."""
+    if matter.status == Matter.Status.DRAFT:
+        return []
+    can_manage = permissions.can(user, "decisions.manage", matter.unit)
+    closed = matter.status == Matter.Status.CLOSED
+    code, pk = matter.unit.code, matter.pk
+    links = []
+    if sessions is None:
+        sessions = list(matter.sessions.all())
+    for session in sessions:
+        links.append(
+            (
+                _("Mẫu 01 — Giấy mời họp (%(name)s)") % {"name": session.name},
+                reverse("decisions:invitation_pdf", args=[code, session.pk]),
+            )
+        )
+    if sessions and (can_manage or services.may_recognise(user, matter)):
+        links.append(
+            (_("Mẫu 02 — Biên bản họp"), reverse("decisions:minutes_pdf", args=[code, pk]))
+        )
+    if closed or can_manage:
+        links.append(
+            (
+                _("Mẫu 03 — Văn bản quyết định") if closed else _("Mẫu 03 — Dự thảo quyết định"),
+                reverse("decisions:decision_pdf", args=[code, pk]),
+            )
+        )
+        if _has_ballots(matter):
+            links.append(
+                (
+                    _("Mẫu 04 — Biên bản kiểm phiếu"),
+                    reverse("decisions:tally_pdf", args=[code, pk]),
+                )
+            )
+    if matter.kind == Matter.Kind.ELECTION:
+        links.append(
+            (
+                _("Mẫu 05 — Danh sách người ứng cử"),
+                reverse("decisions:candidates_pdf", args=[code, pk]),
+            )
+        )
+    if can_manage and _has_ballots(matter):
+        links.append(
+            (_("Phiếu lấy ý kiến hộ gia đình"), reverse("decisions:ballots", args=[code, pk]))
+        )
+    return links

@@ -54,3 +54,8 @@ __all__ += [
     "TermExtension",
     "TermSetting",
 ]
+
+# The household ballots PDF, built in the background (danchu/decisions/tasks.py).
+from danchu.decisions.models.prints import BallotPrint  # noqa: E402
+
+__all__ += ["BallotPrint"]
