@@ -128,6 +128,11 @@ def _rows_from_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    else:
+        # The sniffer finds doublequote only in a quoted field holding "" and no delimiter;
+        # otherwise it guesses False and splits "Xóm 2, Thôn ""Đông""" wrongly. Every
+        # spreadsheet writes a quote inside a quoted field as "".
+        dialect.doublequote = True
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     yield from enumerate(reader, start=1)
 

@@ -124,6 +124,25 @@ def test_utf16_tab_separated_text_from_excel_imports(village):
     assert Household.objects.get(code="H1").representative.full_name == "Lê Văn Tám"
 
 
+@pytest.mark.parametrize("sep", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_quote_written_twice_inside_a_quoted_field_is_one_quote(village, sep):
+    # Every "" here follows the delimiter inside the same quoted field: the one shape in which
+    # csv.Sniffer guesses doublequote=False.
+    text = (
+        sep.join(["ma_ho", "chu_ho", "dia_chi", "so_dien_thoai", "so_thanh_vien"]) + "\n"
+        f'H1{sep}Lê Văn Tám{sep}"Xóm 2{sep} Thôn ""Đông Lỗ"""{sep}0912 345 678{sep}2\n'
+        f'H2{sep}Trần Thị Bình{sep}"Xóm 1{sep} Ngõ ""Chùa"" số 3"{sep}{sep}3\n'
+    )
+    report = _import(village, text)
+    assert report.created == 2
+    h1 = Household.objects.get(code="H1")
+    assert h1.address == " ".join(f'Xóm 2{sep} Thôn "Đông Lỗ"'.split())
+    assert (h1.representative.phone, h1.member_count) == ("0912345678", 2)
+    h2 = Household.objects.get(code="H2")
+    assert h2.address == " ".join(f'Xóm 1{sep} Ngõ "Chùa" số 3'.split())
+    assert (h2.representative.phone, h2.member_count) == ("", 3)
+
+
 def test_xlsx_with_a_title_row_imports(village):
     workbook = Workbook()
     sheet = workbook.active
