@@ -501,8 +501,23 @@ def record_airing(
     _require_published(notice)
     if timezone.is_naive(aired_at):
         aired_at = timezone.make_aware(aired_at)
+    # Checked before any conversion: near datetime.min, moving the time to the local zone or
+    # to UTC (the database does) overflows. No notice of this system was aired before 2000.
+    earliest = timezone.make_aware(dt.datetime(2000, 1, 1))
+    if aired_at < earliest:
+        raise ValidationError(
+            _(
+                "Thời điểm phát không được trước năm %(year)d / "
+                "the airing time cannot be before %(year)d."
+            ),
+            code="date_too_early",
+            params={"year": earliest.year},
+        )
     if aired_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError(_("Thời điểm phát không được sau hiện tại."), code="date_in_future")
+        raise ValidationError(
+            _("Thời điểm phát không được sau hiện tại / the airing time cannot be in the future."),
+            code="date_in_future",
+        )
     aired_on = timezone.localdate(aired_at)
     try:
         with transaction.atomic():
