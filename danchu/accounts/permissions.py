@@ -84,6 +84,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # Overdue items escalated to the province (Ban Chỉ đạo).
     "petitions.oversee": frozenset({Role.STEERING_MEMBER, Role.COMMUNE_CHAIR, Role.ADMIN}),
+    # Ban Chỉ đạo: read the indicators, hot spots, inspections and reports of a subtree.
+    "steering.view": frozenset({Role.STEERING_MEMBER, Role.ADMIN}),
+    # Ban Chỉ đạo: plan and record inspections, set hot-spot rules, build reports.
+    "steering.manage": frozenset({Role.STEERING_MEMBER, Role.ADMIN}),
+    # Set up a steering committee and seat its members.
+    "steering.organise": frozenset({Role.COMMUNE_CHAIR, Role.ADMIN}),
+    # An inspected unit reads its own findings and answers the recommendations.
+    "steering.respond": frozenset(
+        {Role.VILLAGE_HEAD, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.ADMIN}
+    ),
     # Read the audit log of a subtree.
     "audit.view": frozenset({Role.COMMUNE_CHAIR, Role.ADMIN, Role.STEERING_MEMBER}),
 }
