@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+import logging
+
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -74,6 +85,59 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+# A request body Django refuses to read (ninja reads it while binding the parameters): left
+# to Django, each of these would be an English HTML page.
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc: MultiPartParserError):
+    return api.create_response(
+        request,
+        {
+            "detail": "Dữ liệu gửi lên (multipart/form-data) bị hỏng, hãy gửi lại tệp / "
+            "malformed multipart body, send the file again."
+        },
+        status=400,
+    )
+
+
+def _security_log(exc: SuspiciousOperation) -> None:
+    # What Django would have logged had it answered itself.
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request, exc: RequestDataTooBig):
+    _security_log(exc)
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    if limit >= 1024 * 1024:
+        size = f" ({limit // (1024 * 1024)} MB)"
+    else:
+        size = f" ({max(1, limit // 1024)} KB)" if limit else ""
+    return api.create_response(
+        request,
+        {
+            "detail": f"Dữ liệu gửi lên vượt quá giới hạn{size} / "
+            f"the request body is larger than the limit{size}."
+        },
+        status=413,
+    )
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_parts(request, exc: SuspiciousOperation):
+    _security_log(exc)
+    return api.create_response(
+        request,
+        {
+            "detail": "Dữ liệu gửi lên có quá nhiều trường hoặc tệp / "
+            "the request has too many fields or files."
+        },
+        status=400,
+    )
 
 
 from danchu.api import consultations as consultations_routes  # noqa: E402

@@ -189,3 +189,47 @@ def test_nul_characters_are_refused_not_a_server_error(api, db):
     assert "NUL" in response.json()["detail"]
     response = api.get("/u/", {"q": "a\x00"})
     assert response.status_code == 400
+
+
+def _json_error(response, status: int) -> str:
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response.headers["Content-Type"].startswith("application/json")
+    detail = response.json()["detail"]
+    vietnamese, english = detail.split(" / ", 1)
+    assert vietnamese.strip() and english.strip(), detail
+    return detail
+
+
+@pytest.mark.parametrize("limit,shown", [(1024, "1 KB"), (1024 * 1024, "1 MB")])
+def test_form_fields_over_the_upload_limit_are_413_json(
+    api, officer, village, settings, limit, shown
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # Files do not count towards DATA_UPLOAD_MAX_MEMORY_SIZE; the other fields of a form do.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = limit
+    upload = SimpleUploadedFile("ho.csv", b"ma_ho,chu_ho\nH1,A\n")
+    response = api.post(
+        f"/api/v1/units/{village.code}/households/import",
+        {"file": upload, "note": "x" * (limit + 1)},
+        **_bearer(officer),
+    )
+    detail = _json_error(response, 413)
+    assert detail.startswith(f"Dữ liệu gửi lên vượt quá giới hạn ({shown}) / ")
+    assert Household.objects.count() == 0
+
+
+def test_too_many_fields_or_files_in_an_upload_is_400_json(api, officer, village, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = f"/api/v1/units/{village.code}/households/import"
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 1
+    files = [SimpleUploadedFile(f"ho{n}.csv", b"ma_ho,chu_ho\nH1,A\n") for n in range(2)]
+    response = api.post(url, {"file": files}, **_bearer(officer))
+    assert _json_error(response, 400).startswith("Dữ liệu gửi lên có quá nhiều trường hoặc tệp")
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+    upload = SimpleUploadedFile("ho.csv", b"ma_ho,chu_ho\nH1,A\n")
+    response = api.post(url, {"file": upload, "a": "1", "b": "2", "c": "3"}, **_bearer(officer))
+    assert _json_error(response, 400).startswith("Dữ liệu gửi lên có quá nhiều trường hoặc tệp")
+    assert Household.objects.count() == 0
