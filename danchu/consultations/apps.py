@@ -7,8 +7,17 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Dân tham gia ý kiến — lấy ý kiến, hương ước"
 
     def ready(self) -> None:
+        from danchu.consultations import conventions
         from danchu.consultations.views import unit_section
         from danchu.core.sections import UnitSection, register_unit_section
+        from danchu.decisions import services as decisions
+
+        # A convention is adopted through an item-3 matter (NĐ 61 Art 10): closing its count
+        # moves the convention on, and its recognition goes through the dossier (R14–R15).
+        decisions.matter_closed.connect(
+            conventions.on_matter_closed, dispatch_uid="conventions.on_matter_closed"
+        )
+        decisions.register_recognition_route(conventions.recognition_route)
 
         register_unit_section(
             UnitSection(

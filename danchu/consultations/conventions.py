@@ -570,10 +570,20 @@ def _apply_vote(version: ConventionVersion) -> bool:
 @transaction.atomic
 def conclude_vote(*, actor, version: ConventionVersion) -> ConventionVersion:
     """Record the community's decision once the decisions engine closed the count: adopted, or
-    not adopted (NĐ 61 Art 10; R2–R3 applied by the engine). Not adopted ends the cycle."""
+    not adopted (NĐ 61 Art 10; R2–R3 applied by the engine). Not adopted ends the cycle.
+
+    Closing the matter concludes the vote by itself (`on_matter_closed`); calling this again
+    afterwards returns the version as it stands."""
     version = _lock(version)
     permissions.require(actor, "consultations.manage", version.convention.village)
+    if version.stage in (Stage.ADOPTED, Stage.NOT_ADOPTED) and version.voted_on is not None:
+        return version
     _require_stage(version, Stage.VOTING)
+    return _conclude(actor, version)
+
+
+def _conclude(actor, version: ConventionVersion) -> ConventionVersion:
+    """Copy the closed count onto a locked version in the voting stage, and record it."""
     if not _apply_vote(version):
         raise ValidationError(
             _("Cộng đồng chưa biểu quyết xong (chưa kết thúc kiểm phiếu)."), code="vote_not_closed"
@@ -591,6 +601,20 @@ def conclude_vote(*, actor, version: ConventionVersion) -> ConventionVersion:
         },
     )
     return version
+
+
+def on_matter_closed(sender, *, matter: Matter, actor, **kwargs) -> None:
+    """The decisions engine closed the count of a convention's matter: the version moves to
+    adopted or not adopted at once, in the same transaction (NĐ 61 Art 10). The one who
+    closed the count (the village head, who runs the village's convention too) is the actor."""
+    if matter.item != Item.CONVENTION:
+        return
+    version = ConventionVersion.objects.filter(matter=matter).first()
+    if version is None:
+        return
+    version = _lock(version)
+    if version.stage == Stage.VOTING:
+        _conclude(actor, version)
 
 
 def _require_adopted(version: ConventionVersion) -> None:
@@ -825,9 +849,7 @@ def receive_dossier(*, actor, version: ConventionVersion, received_on: dt.date) 
             code="received_before_sent",
             params={"day": _fmt(dossier.sent_on)},
         )
-    matter = decisions.receive_for_recognition(
-        actor=actor, matter=version.matter, received_on=received_on
-    )
+    matter = decisions.record_receipt(actor=actor, matter=version.matter, received_on=received_on)
     record(
         actor=actor,
         action="consultations.convention_received",
@@ -871,12 +893,13 @@ def decide_recognition(
         raise ValidationError(
             _("Hãy ghi số quyết định công nhận của UBND xã."), code="decision_number_required"
         )
-    matter = decisions.decide_recognition(
+    matter = decisions.record_recognition(
         actor=actor,
         matter=version.matter,
         recognise=recognise,
         decided_on=decided_on,
         reason=reason,
+        decision_number=decision_number,
     )
     version.decision_number = decision_number
     if recognise:
@@ -905,6 +928,33 @@ def decide_recognition(
         },
     )
     return version
+
+
+def recognition_route(matter: Matter) -> decisions.RecognitionRoute | None:
+    """The commune's recognition of a matter that put a convention to the vote goes through the
+    convention's dossier (R14–R15): whoever records it — on the matter's page, through the
+    API — gets the same checks as `receive_dossier` and `decide_recognition`."""
+    if matter.item != Item.CONVENTION:
+        return None
+    version = ConventionVersion.objects.filter(matter=matter).first()
+    if version is None:
+        return None
+
+    def receive(*, actor, matter, received_on):
+        return receive_dossier(actor=actor, version=version, received_on=received_on)
+
+    def decide(*, actor, matter, recognise, decided_on, reason="", decision_number=""):
+        decided = decide_recognition(
+            actor=actor,
+            version=version,
+            recognise=recognise,
+            decided_on=decided_on,
+            decision_number=decision_number,
+            reason=reason,
+        )
+        return Matter.objects.select_related("unit__parent").get(pk=decided.matter_id)
+
+    return decisions.RecognitionRoute(receive=receive, decide=decide)
 
 
 # --- the text in force ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from danchu.consultations import views
 app_name = "consultations"
 urlpatterns = [
     path("<str:code>/consultations/create/", views.create, name="create"),
+    path("<str:code>/convention/", views.convention_detail, name="convention"),
     path("<str:code>/consultations/<int:pk>/", views.consultation_detail, name="detail"),
     path("<str:code>/consultations/<int:pk>/comment/", views.comment, name="comment"),
     path("<str:code>/consultations/<int:pk>/open/", views.open_consultation, name="open"),

@@ -90,6 +90,7 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
         ),
         "can_manage_consultations": can_manage,
         "today": today,
+        "convention": _convention_of(unit),
     }
     if can_manage:
         # The unit's own consultations that wait for an officer: drafts, and closed ones
@@ -102,6 +103,14 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
             .order_by("-created_at")[:20]
         )
     return context
+
+
+def _convention_of(unit: Unit):
+    from danchu.consultations.models import Convention
+
+    if unit.kind != Unit.Kind.VILLAGE:
+        return None
+    return Convention.objects.filter(village=unit).first()
 
 
 # --- residents: read and comment --------------------------------------------------------
@@ -474,3 +483,57 @@ def publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         f"{consultation.get_absolute_url()}#synthesis",
         {"publish_form": form},
     )
+
+
+# --- the village convention (NĐ 61/2023) ------------------------------------------------
+
+
+# Stages a resident sees: from the posting of the draft on (a draft not yet posted, or one
+# withdrawn before posting, stays with those who prepare it).
+PUBLIC_STAGES = {
+    "posted",
+    "revised",
+    "voting",
+    "adopted",
+    "not_adopted",
+    "submitted",
+    "recognised",
+    "refused",
+}
+
+
+def convention_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The village's hương ước or quy ước: the recognised text in force (published from the
+    recognition record), the version going through its cycle and what it changes, and the
+    history of versions."""
+    from danchu.consultations import conventions
+    from danchu.consultations.models import Convention
+
+    unit = _unit_or_404(code)
+    convention = Convention.objects.filter(village=unit).select_related("village").first()
+    if convention is None:
+        raise Http404(_("Thôn, tổ dân phố này chưa có hương ước, quy ước trên hệ thống."))
+    can_manage = permissions.can(request.user, MANAGE, unit)
+    versions = list(
+        convention.versions.select_related("matter", "consultation").order_by("-number")
+    )
+    if not can_manage:
+        versions = [v for v in versions if v.stage in PUBLIC_STAGES or v.legacy]
+    in_force = conventions.version_in_force(convention)
+    cycle = conventions.current_cycle(convention)
+    if cycle is not None and not can_manage and cycle.stage not in PUBLIC_STAGES:
+        cycle = None
+    context = {
+        "unit": unit,
+        "convention": convention,
+        "in_force": in_force,
+        "recognised_on": in_force.recognised_on or in_force.matter.recognised_on
+        if in_force
+        else None,
+        "cycle": cycle,
+        "posted_until": conventions.posted_until(cycle) if cycle else None,
+        "changes": conventions.diff_versions(in_force, cycle) if cycle and in_force else None,
+        "versions": versions,
+        "can_manage": can_manage,
+    }
+    return render(request, "consultations/convention.html", context)

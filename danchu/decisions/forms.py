@@ -152,6 +152,11 @@ class RecognitionForm(forms.Form):
         widget=DATE,
         error_messages={"invalid": _("Ngày không hợp lệ.")},
     )
+    decision_number = forms.CharField(
+        label=_("Số quyết định (bắt buộc khi công nhận hương ước, quy ước)"),
+        required=False,
+        max_length=50,
+    )
     reason = forms.CharField(
         label=_("Lý do (bắt buộc khi không công nhận)"),
         required=False,

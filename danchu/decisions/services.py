@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +61,9 @@ COUNTING_BOARD_SIZE = (3, 5)
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 # Wrong ballot codes tolerated from one address in 15 minutes before it must wait.
 BAD_CODE_LIMIT = 30
+
+# Sent inside close_matter's transaction once the result is fixed: matter, result, actor.
+matter_closed = Signal()
 
 
 def more_than_half(votes: int, base: int) -> bool:
@@ -1127,6 +1132,9 @@ def close_matter(*, actor, matter: Matter) -> Result:
         unit=matter.unit,
         payload=matter.result,
     )
+    # Another engine that put this matter to the community moves on in the same transaction
+    # (a village convention is adopted or not, NĐ 61 Art 10); if it refuses, nothing closes.
+    matter_closed.send(sender=Matter, matter=matter, result=result, actor=actor)
     return result
 
 
@@ -1210,9 +1218,80 @@ def may_recognise(user, matter: Matter) -> bool:
     return permissions.can(user, _recognition_permission(matter), _recognising_unit(matter))
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class RecognitionRoute:
+    """How the recognition of a matter goes when another engine owns its procedure: a village
+    convention is recognised on a complete dossier (NĐ 61 Art 6, R14–R15), which only the
+    conventions module checks. `receive(actor=, matter=, received_on=)` and
+    `decide(actor=, matter=, recognise=, decided_on=, reason=, decision_number=)` return the
+    matter; they record the engine's one recognition record through `record_receipt` and
+    `record_recognition`."""
+
+    receive: Callable[..., Matter]
+    decide: Callable[..., Matter]
+
+
+_recognition_routes: list[Callable[[Matter], RecognitionRoute | None]] = []
+
+
+def register_recognition_route(finder: Callable[[Matter], RecognitionRoute | None]) -> None:
+    """An engine tells which matters it owns the recognition of (called once at start-up)."""
+    if finder not in _recognition_routes:
+        _recognition_routes.append(finder)
+
+
+def recognition_route(matter: Matter) -> RecognitionRoute | None:
+    for finder in _recognition_routes:
+        route = finder(matter)
+        if route is not None:
+            return route
+    return None
+
+
 def receive_for_recognition(*, actor, matter: Matter, received_on: dt.date) -> Matter:
-    """The recognising body records receipt: the 05-working-day clock starts (Art 21(2))."""
+    """The recognising body records receipt: the 05-working-day clock starts (Art 21(2)).
+    A matter whose recognition another engine owns (a village convention) goes through it."""
+    route = recognition_route(matter)
+    if route is not None:
+        return route.receive(actor=actor, matter=matter, received_on=received_on)
+    return record_receipt(actor=actor, matter=matter, received_on=received_on)
+
+
+def decide_recognition(
+    *,
+    actor,
+    matter: Matter,
+    recognise: bool,
+    decided_on: dt.date,
+    reason: str = "",
+    decision_number: str = "",
+) -> Matter:
+    """Recognise, or refuse in writing with reasons (Art 21(2)); through the owning engine for
+    a matter whose recognition another engine owns (a village convention)."""
+    route = recognition_route(matter)
+    if route is not None:
+        return route.decide(
+            actor=actor,
+            matter=matter,
+            recognise=recognise,
+            decided_on=decided_on,
+            reason=reason,
+            decision_number=decision_number,
+        )
+    return record_recognition(
+        actor=actor,
+        matter=matter,
+        recognise=recognise,
+        decided_on=decided_on,
+        reason=reason,
+        decision_number=decision_number,
+    )
+
+
+@transaction.atomic
+def record_receipt(*, actor, matter: Matter, received_on: dt.date) -> Matter:
+    """The recognition record: the day the recognising body received the file (Art 21(2)).
+    Called by `receive_for_recognition`, or by the engine that owns the matter's recognition."""
     matter = _lock(matter)
     permissions.require(actor, _recognition_permission(matter), _recognising_unit(matter))
     _require_closed_adopted(matter)
@@ -1233,11 +1312,18 @@ def receive_for_recognition(*, actor, matter: Matter, received_on: dt.date) -> M
 
 
 @transaction.atomic
-def decide_recognition(
-    *, actor, matter: Matter, recognise: bool, decided_on: dt.date, reason: str = ""
+def record_recognition(
+    *,
+    actor,
+    matter: Matter,
+    recognise: bool,
+    decided_on: dt.date,
+    reason: str = "",
+    decision_number: str = "",
 ) -> Matter:
-    """Recognise, or refuse in writing with reasons (Art 21(2)). Until recognised, an elected
-    village head or board member is not in office (NĐ 59 Art 8)."""
+    """The recognition record: recognised, or refused in writing with reasons (Art 21(2)).
+    Until recognised, an elected village head or board member is not in office (NĐ 59
+    Art 8). Called by `decide_recognition`, or by the engine that owns the recognition."""
     matter = _lock(matter)
     permissions.require(actor, _recognition_permission(matter), _recognising_unit(matter))
     if matter.received_on is None:
@@ -1271,6 +1357,7 @@ def decide_recognition(
         payload={
             "on": decided_on,
             "reason": matter.refusal_reason,
+            "decision_number": " ".join((decision_number or "").split())[:50],
             "late": decided_on > recognition_due_on(matter),
         },
     )

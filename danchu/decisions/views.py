@@ -77,6 +77,8 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if can_manage:
         context |= _manager_context(matter)
     context["documents"] = documents(request.user, matter, context.get("sessions"))
+    # An item-3 matter may be the vote on a village convention (NĐ 61 Art 10).
+    context["convention_version"] = getattr(matter, "convention_version", None)
     return render(request, "decisions/matter.html", context)
 
 
