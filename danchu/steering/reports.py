@@ -268,7 +268,7 @@ def render_xlsx(data: ReportData) -> bytes:
     for section in data.sections:
         if not section.indicators:
             continue
-        sheet = book.create_sheet(_sheet_title(section.label))
+        sheet = book.create_sheet(_sheet_title(section))
         header = [_("Đơn vị"), _("Ghi chú")]
         for indicator in section.indicators:
             header += [
@@ -313,10 +313,18 @@ def _percent(sheet, indicator: ind.Indicator) -> None:
                 cell.number_format = "0.0%"
 
 
-def _sheet_title(label: str) -> str:
-    for bad in "[]:*?/\\":
-        label = label.replace(bad, " ")
-    return label.split(" — ")[-1][:31] if " — " in label else label[:31]
+SHEET_NAMES = {
+    "disclosures": "Dân biết",
+    "decisions": "Dân bàn",
+    "consultations": "Lấy ý kiến",
+    "conventions": "Hương ước",
+    "petitions": "Dân kiểm tra",
+    "inspections": "Kiểm tra",
+}
+
+
+def _sheet_title(section: Section) -> str:
+    return SHEET_NAMES.get(section.key, section.key)[:31]
 
 
 def file_names(unit: Unit, period: Period) -> tuple[str, str]:

@@ -402,6 +402,7 @@ def record_visit(
 def add_finding(
     *, actor, visit: Visit, text: str, severity: str, item: ChecklistItem | None = None
 ) -> Finding:
+    visit = Visit.objects.select_related("plan__committee__unit", "unit").get(pk=visit.pk)
     require(actor, "steering.manage", visit.plan.committee.unit)
     if not visit.is_done:
         raise ValidationError(
@@ -859,6 +860,8 @@ def _judge(rule, indicator, unit, period, figures) -> dict | None:
         "period": period.code,
         "figures": data,
         "message": message[:400],
+        # The list of records behind the figure (the dashboard links to it).
+        "component": indicator.denominator or indicator.numerator,
     }
 
 

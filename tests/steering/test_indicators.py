@@ -207,3 +207,11 @@ def test_engines_not_installed_are_not_recorded_never_zero(records, commune, mon
     assert result.figure("petitions_on_time_share") is None
     assert all(f.values["petitions_received"] is None for _u, _n, f in result.rows)
     assert result.total.values["notices_published"] == 3
+
+
+def test_the_batch_calendar_agrees_with_add_working_days(db):
+    from danchu.workdays.services import add_working_days
+
+    days = [D(2026, 1, 1) + dt.timedelta(days=k) for k in range(0, 400, 7)]
+    due = ind.working_day_due(days, 5)
+    assert all(due[d] == add_working_days(d, 5) for d in days)

@@ -1,0 +1,424 @@
+"""Ban Chỉ đạo on the web: the member's dashboard, figures traced to records, inspections,
+the inspected unit's own findings, and report builds with their progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from danchu.accounts import permissions
+from danchu.core.errors import ValidationError, first_message
+from danchu.core.views import perform
+from danchu.steering import indicators as ind
+from danchu.steering import reports, services
+from danchu.steering.models import (
+    ChecklistResult,
+    Finding,
+    InspectionPlan,
+    Recommendation,
+    ReportJob,
+    Severity,
+    Visit,
+)
+from danchu.steering.periods import Period, current_half, parse_period
+from danchu.units.models import Unit
+from danchu.units.services import get_unit
+
+TRACE_LIMIT = 500
+
+
+def _unit_or_404(code: str) -> Unit:
+    try:
+        return get_unit(code)
+    except ValidationError:
+        raise Http404 from None
+
+
+def _period(request: HttpRequest) -> tuple[Period, str]:
+    """The period asked for, or the current half-year with the reason it was not parsed."""
+    raw = request.GET.get("period", "")
+    if not raw:
+        return current_half(timezone.localdate()), ""
+    try:
+        return parse_period(raw), ""
+    except ValidationError as exc:
+        return current_half(timezone.localdate()), first_message(exc)
+
+
+def _require_view(request, unit: Unit) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionDenied(_("Cần đăng nhập / sign in first."))
+    services.require(request.user, "steering.view", unit)
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit_or_404(code)
+    _require_view(request, unit)
+    period, period_error = _period(request)
+    today = timezone.localdate()
+    current = ind.breakdown(unit, period, today)
+    trend_periods = period.back(reports.TREND_PERIODS)
+    trend = ind.trend(unit, trend_periods, today)
+    committee = services.committee_of(unit)
+    plans = []
+    if committee is not None:
+        plans = list(
+            InspectionPlan.objects.filter(committee=committee)
+            .select_related("checklist")
+            .prefetch_related("teams", "visits__unit", "visits__team")[:5]
+        )
+    sections = []
+    for section in reports.sections():
+        lines = []
+        for indicator in section.indicators:
+            series = [f.indicator(indicator) for f in trend]
+            lines.append(
+                {
+                    "indicator": indicator,
+                    "value": reports.format_value(indicator, current.total.indicator(indicator)),
+                    "trend": [reports.format_value(indicator, v) for v in series],
+                    "change": reports.format_change(indicator, series[-1], series[-2]),
+                    "component": indicator.denominator or indicator.numerator,
+                }
+            )
+        sections.append({"section": section, "lines": lines})
+    context = {
+        "unit": unit,
+        "period": period,
+        "period_error": period_error,
+        "trend_periods": trend_periods,
+        "sections": sections,
+        "rows": _child_table(current),
+        "hot_spots": services.evaluate(unit, period, today, current=current),
+        "committee": committee,
+        "plans": plans,
+        "recommendations": list(services.open_recommendations(unit)[:50]),
+        "jobs": ReportJob.objects.filter(unit=unit).order_by("-created_at")[:5],
+        "can_manage": permissions.can(request.user, "steering.manage", unit),
+        "today": today,
+    }
+    return render(request, "steering/dashboard.html", context)
+
+
+CHILD_COLUMNS = (
+    "notices_compliance",
+    "turnout",
+    "recognitions_overdue",
+    "opinions_answered_share",
+    "petitions_received",
+    "petitions_on_time_share",
+    "petitions_overdue_share",
+    "findings_resolved_share",
+)
+
+
+def _child_table(current: ind.Breakdown) -> dict:
+    columns = [ind.INDICATORS[k] for k in CHILD_COLUMNS]
+    rows = [
+        {
+            "unit": u,
+            "note": note,
+            "cells": [reports.format_value(i, f.indicator(i)) for i in columns],
+        }
+        for u, note, f in current.rows
+    ]
+    return {"columns": columns, "rows": rows}
+
+
+@login_required
+def indicator_records(request: HttpRequest, code: str, component: str) -> HttpResponse:
+    """The records behind one figure: the same definition, listed instead of counted."""
+    unit = _unit_or_404(code)
+    _require_view(request, unit)
+    known = {name for s in ind.SOURCES.values() for name in ind._component_names(s)}
+    if component not in known:
+        raise Http404(_("Không có chỉ số này / no such indicator."))
+    period, period_error = _period(request)
+    child = None
+    if request.GET.get("child"):
+        child = _unit_or_404(request.GET["child"])
+        if not unit.contains(child):
+            raise Http404
+    rows = ind.records(unit, period, component, timezone.localdate(), child=child)
+    source = next(s for s in ind.SOURCES.values() if component in ind._component_names(s))
+    indicators = [i for i in ind.INDICATORS.values() if component in (i.numerator, i.denominator)]
+    items = [
+        {"text": source.describe(r), "url": source.link(r) if source.link else ""}
+        for r in rows[:TRACE_LIMIT]
+    ]
+    return render(
+        request,
+        "steering/records.html",
+        {
+            "unit": unit,
+            "child": child,
+            "period": period,
+            "period_error": period_error,
+            "component": component,
+            "indicators": indicators,
+            "items": items,
+            "count": len(rows),
+            "installed": source.installed(),
+            "limit": TRACE_LIMIT,
+        },
+    )
+
+
+# --- inspections ------------------------------------------------------------------------------
+
+
+def _plan_for(request, code: str, pk: int) -> InspectionPlan:
+    unit = _unit_or_404(code)
+    plan = (
+        InspectionPlan.objects.select_related("committee__unit", "checklist")
+        .filter(pk=pk, committee__unit=unit)
+        .first()
+    )
+    if plan is None or not permissions.can(request.user, "steering.view", unit):
+        raise Http404(_("Không tìm thấy kế hoạch."))
+    return plan
+
+
+@login_required
+def plan_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _plan_for(request, code, pk)
+    visits = plan.visits.select_related("unit", "team").prefetch_related("findings")
+    return render(
+        request,
+        "steering/plan.html",
+        {
+            "plan": plan,
+            "unit": plan.committee.unit,
+            "teams": plan.teams.select_related("leader").prefetch_related("members"),
+            "visits": visits,
+        },
+    )
+
+
+def get_visit_for(user, code: str, pk: int) -> Visit:
+    """The visit, for the committee (code = its unit) — the same 404 otherwise."""
+    visit = (
+        Visit.objects.select_related("plan__committee__unit", "plan__checklist", "unit", "team")
+        .filter(pk=pk, plan__committee__unit__code=code)
+        .first()
+    )
+    if visit is None or not permissions.can(user, "steering.view", visit.plan.committee.unit):
+        raise Http404(_("Không tìm thấy buổi kiểm tra."))
+    return visit
+
+
+@login_required
+def visit_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, code, pk)
+    results = {r.item_id: r for r in visit.results.all()}
+    items = [(item, results.get(item.pk)) for item in visit.plan.checklist.items.all()]
+    return render(
+        request,
+        "steering/visit.html",
+        {
+            "visit": visit,
+            "unit": visit.plan.committee.unit,
+            "items": items,
+            "outcomes": ChecklistResult.Outcome.choices,
+            "severities": Severity.choices,
+            "findings": visit.findings.prefetch_related("recommendations__responses"),
+            "can_manage": permissions.can(
+                request.user, "steering.manage", visit.plan.committee.unit
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise ValidationError(
+            _("Ngày không hợp lệ (năm-tháng-ngày) / invalid date."), code="bad_date"
+        ) from None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        raise ValidationError(_("Số không hợp lệ / invalid number."), code="bad_number") from None
+
+
+@login_required
+@require_POST
+def record_visit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, code, pk)
+
+    def action():
+        results = {
+            item.pk: (
+                request.POST.get(f"outcome_{item.pk}", ""),
+                request.POST.get(f"note_{item.pk}", ""),
+            )
+            for item in visit.plan.checklist.items.all()
+        }
+        services.record_visit(
+            actor=request.user,
+            visit=visit,
+            visited_on=_date(request.POST.get("visited_on")),
+            results=results,
+            summary=request.POST.get("summary", ""),
+        )
+
+    return perform(request, visit, action, _("Đã ghi kết quả kiểm tra."))
+
+
+@login_required
+@require_POST
+def add_finding(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, code, pk)
+
+    def action():
+        services.add_finding(
+            actor=request.user,
+            visit=visit,
+            text=request.POST.get("text", ""),
+            severity=request.POST.get("severity", ""),
+        )
+
+    return perform(request, visit, action, _("Đã ghi phát hiện."))
+
+
+@login_required
+@require_POST
+def add_recommendation(request: HttpRequest, code: str, pk: int, finding_id: int) -> HttpResponse:
+    visit = get_visit_for(request.user, code, pk)
+    finding = get_object_or_404(Finding, pk=finding_id, visit=visit)
+
+    def action():
+        services.add_recommendation(
+            actor=request.user,
+            finding=finding,
+            text=request.POST.get("text", ""),
+            working_days=_int(request.POST.get("working_days")),
+        )
+
+    return perform(request, visit, action, _("Đã ban hành kiến nghị."))
+
+
+@login_required
+@require_POST
+def close_recommendation(request: HttpRequest, code: str, pk: int, rec_id: int) -> HttpResponse:
+    visit = get_visit_for(request.user, code, pk)
+    rec = get_object_or_404(Recommendation, pk=rec_id, finding__visit=visit)
+    return perform(
+        request,
+        visit,
+        lambda: services.close_recommendation(actor=request.user, recommendation=rec),
+        _("Đã kết thúc kiến nghị."),
+    )
+
+
+# --- the inspected unit -------------------------------------------------------------------------
+
+
+@login_required
+def unit_findings(request: HttpRequest, code: str) -> HttpResponse:
+    """An inspected unit sees its own findings and answers the recommendations."""
+    unit = _unit_or_404(code)
+    if not (
+        permissions.can(request.user, "steering.respond", unit)
+        or permissions.can(request.user, "steering.view", unit)
+    ):
+        raise Http404
+    return render(
+        request,
+        "steering/findings.html",
+        {
+            "unit": unit,
+            "findings": services.visible_findings(request.user, unit),
+            "can_respond": permissions.can(request.user, "steering.respond", unit),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def respond(request: HttpRequest, code: str, rec_id: int) -> HttpResponse:
+    unit = _unit_or_404(code)
+    rec = get_object_or_404(
+        Recommendation, pk=rec_id, finding__visit__unit__path__startswith=unit.path
+    )
+    target = redirect("steering:findings", unit.code).url
+    return perform(
+        request,
+        target,
+        lambda: services.respond(
+            actor=request.user, recommendation=rec, text=request.POST.get("text", "")
+        ),
+        _("Đã gửi trả lời."),
+    )
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def request_report(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit_or_404(code)
+    try:
+        job = reports.request_report(
+            actor=request.user, unit=unit, period=request.POST.get("period", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, first_message(exc))
+        response = redirect("steering:dashboard", unit.code)
+        response.status_code = 303
+        return response
+    return redirect(job)
+
+
+def _job_for(request, code: str, pk: int) -> ReportJob:
+    unit = _unit_or_404(code)
+    job = ReportJob.objects.filter(pk=pk, unit=unit).select_related("unit").first()
+    if job is None or not permissions.can(request.user, "steering.view", unit):
+        raise Http404(_("Không tìm thấy báo cáo."))
+    return job
+
+
+@login_required
+def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    job = _job_for(request, code, pk)
+    template = "steering/report.html"
+    if getattr(request, "htmx", False):
+        template += "#progress"
+    return render(
+        request, template, {"job": job, "unit": job.unit, "period": parse_period(job.period)}
+    )
+
+
+@login_required
+def report_file(request: HttpRequest, code: str, pk: int, kind: str) -> HttpResponse:
+    job = _job_for(request, code, pk)
+    if kind not in ("pdf", "xlsx"):
+        raise Http404
+    file = job.pdf if kind == "pdf" else job.xlsx
+    if job.status != ReportJob.Status.DONE or not file:
+        raise Http404(_("Báo cáo chưa sẵn sàng."))
+    content_type = (
+        "application/pdf"
+        if kind == "pdf"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = reports.file_names(job.unit, parse_period(job.period))[0 if kind == "pdf" else 1]
+    return FileResponse(
+        file.open("rb"), content_type=content_type, as_attachment=True, filename=name
+    )
