@@ -193,3 +193,18 @@ def test_a_member_must_hold_the_role(committee, officer):
     with pytest.raises(services.ValidationError) as error:
         services.add_member(actor=SYSTEM, committee=committee, user=officer, position="member")
     assert error.value.code == "not_a_steering_member"
+
+
+def test_the_demo_seeds_a_committee_a_plan_and_an_overdue_recommendation(commune):
+    from danchu.demo import seeding
+    from danchu.steering.models import Committee, InspectionPlan
+
+    seeding.seed_demo()
+    committee = Committee.objects.get()
+    assert committee.members.count() == 3
+    plan = InspectionPlan.objects.get()
+    assert plan.teams.count() == 3
+    assert Recommendation.objects.filter(escalation_level__gte=1).exists()
+    assert Recommendation.objects.filter(status="answered").count() == 1
+    seeding.seed_demo()  # idempotent
+    assert Committee.objects.count() == 1 and InspectionPlan.objects.count() == 1
