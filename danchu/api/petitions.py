@@ -99,6 +99,16 @@ def _no_nul(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_nul)]
 
 
+def _local_time(value: dt.time) -> dt.time:
+    # Reception hours are local times of day; the database keeps no offset with them.
+    if value.tzinfo is not None:
+        raise ValueError("giờ trong ngày không kèm múi giờ / a time of day without a time zone")
+    return value
+
+
+LocalTime = Annotated[dt.time, AfterValidator(_local_time)]
+
+
 # --- errors: Vietnamese first, then English -----------------------------------------------
 
 
@@ -514,8 +524,8 @@ class BookingIn(Schema):
 
 class ReceptionDayIn(Schema):
     weekday: int = Field(..., ge=0, le=6, description="0 Monday … 6 Sunday")
-    starts_at: dt.time
-    ends_at: dt.time
+    starts_at: LocalTime
+    ends_at: LocalTime
     place: Text = Field(..., max_length=1000)
     host: Text = Field(..., max_length=1000)
 

@@ -748,3 +748,10 @@ def test_an_officer_without_a_token_second_factor_is_still_verified(api, commune
     filed(village)
     response = api.get(f"{API}/units/{commune.code}/petitions/inbox", **bearer(chair))
     assert response.status_code == 200
+
+
+def test_reception_hours_with_a_time_zone_are_refused(api, commune, officer):
+    day_in = {"weekday": 0, "starts_at": "07:30Z", "ends_at": "11:30Z", "place": "Xã", "host": "A"}
+    response = post(api, f"{API}/units/{commune.code}/reception/days", day_in, **bearer(officer))
+    assert bilingual(response, 422)["detail"].startswith("Dữ liệu không hợp lệ")
+    assert not ReceptionDay.objects.exists()
