@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +39,23 @@ class Channel(models.TextChoices):
     AFFECTED = "affected", _("Đối thoại với người chịu tác động")
 
 
+class ConsultationQuerySet(models.QuerySet):
+    """Statuses as they stand on a day: "closed" is derived, never written by a service."""
+
+    def running(self, on: dt.date | None = None):
+        """Open and not past the closing day (it may not have started yet)."""
+        on = on or timezone.localdate()
+        return self.filter(status=Consultation.Status.OPEN, closes_on__gte=on)
+
+    def closed(self, on: dt.date | None = None):
+        """Past the closing day with the synthesis not yet published."""
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(status=Consultation.Status.CLOSED)
+            | models.Q(status=Consultation.Status.OPEN, closes_on__lt=on)
+        )
+
+
 class Consultation(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Chuẩn bị")
@@ -58,6 +78,8 @@ class Consultation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ConsultationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-opens_on", "-pk"]
         verbose_name = _("lấy ý kiến")
@@ -68,6 +90,26 @@ class Consultation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:detail", args=[self.unit.code, self.pk])
+
+    def status_on(self, on: dt.date | None = None) -> str:
+        """The status as it stands on `on` (today by default): an open consultation past its
+        closing day is closed — no service writes "closed", so pages, the API and the rules
+        all read it from here."""
+        on = on or timezone.localdate()
+        if self.status == self.Status.OPEN and self.closes_on < on:
+            return self.Status.CLOSED
+        return self.status
+
+    @property
+    def current_status(self) -> str:
+        return self.status_on()
+
+    def get_current_status_display(self) -> str:
+        return str(self.Status(self.current_status).label)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.current_status == self.Status.CLOSED
 
 
 class Section(models.Model):

@@ -142,23 +142,52 @@ def open_consultation(*, actor, consultation: Consultation) -> Consultation:
     return consultation
 
 
+def status_on(consultation: Consultation, on: dt.date | None = None) -> str:
+    """The consultation's status on a day. Nothing writes "closed": an open consultation is
+    closed from the day after its closing day (Art 27–29: the time set for comments is over).
+    Pages, the rules below and `Consultation.current_status` all read it the same way."""
+    return consultation.status_on(on)
+
+
 def is_accepting(consultation: Consultation, on: dt.date | None = None) -> bool:
+    """Open, and within its period (the closing day included)."""
     on = on or timezone.localdate()
-    return (
-        consultation.status == Consultation.Status.OPEN
-        and consultation.opens_on <= on <= consultation.closes_on
-    )
+    return consultation.status_on(on) == Consultation.Status.OPEN and consultation.opens_on <= on
+
+
+def _require_accepting(consultation: Consultation) -> None:
+    """Opinions are taken only while the consultation is open and within its period; each
+    other case says why, with the dates."""
+    on = timezone.localdate()
+    if is_accepting(consultation, on):
+        return
+    status = consultation.status_on(on)
+    days = {
+        "start": consultation.opens_on.strftime("%d/%m/%Y"),
+        "day": consultation.closes_on.strftime("%d/%m/%Y"),
+    }
+    if status == Consultation.Status.DRAFT:
+        message = _("Đợt lấy ý kiến chưa mở; chưa nhận ý kiến.")
+    elif status == Consultation.Status.ANSWERED:
+        message = _(
+            "Đợt lấy ý kiến đã kết thúc (đến hết ngày %(day)s) và đã công bố kết quả tổng hợp; "
+            "không nhận thêm ý kiến."
+        )
+    elif status == Consultation.Status.CLOSED:
+        message = _(
+            "Đã hết thời gian góp ý (đến hết ngày %(day)s): đợt lấy ý kiến đã kết thúc, không "
+            "nhận thêm ý kiến."
+        )
+    else:
+        message = _("Chưa đến thời gian góp ý: nhận ý kiến từ ngày %(start)s đến hết ngày %(day)s.")
+    raise ValidationError(message, code="not_accepting", params=days)
 
 
 def _check_opinion(
     consultation: Consultation, text: str, section_number: int | None
 ) -> tuple[str, Section | None]:
-    if not is_accepting(consultation):
-        raise ValidationError(
-            _("Đã hết thời gian góp ý (đến hết ngày %(day)s) hoặc chưa bắt đầu."),
-            code="not_accepting",
-            params={"day": consultation.closes_on.strftime("%d/%m/%Y")},
-        )
+    consultation.refresh_from_db(fields=["status", "opens_on", "closes_on"])  # as it is now
+    _require_accepting(consultation)
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Ý kiến không được để trống."), code="empty_opinion")
@@ -255,9 +284,22 @@ def enter_opinion(
 def moderate_opinion(
     *, actor, opinion: Opinion, hidden: bool, note: str, text: str | None = None
 ) -> Opinion:
-    """Hide or shorten an opinion on public pages; the original text is always kept."""
+    """Hide or shorten an opinion on public pages; the original text is always kept. Once the
+    synthesis is published it is a public record (Art 27–29): no opinion changes after it."""
     opinion = Opinion.objects.select_related("consultation__unit").get(pk=opinion.pk)
     permissions.require(actor, "consultations.manage", opinion.consultation.unit)
+    consultation = _lock(opinion.consultation)  # not while the synthesis is being published
+    if consultation.status == Consultation.Status.ANSWERED:
+        raise ValidationError(
+            _(
+                "Kết quả tổng hợp đã công bố ngày %(day)s; không kiểm duyệt, sửa hay ẩn ý kiến "
+                "được nữa."
+            ),
+            code="answered",
+            params={
+                "day": timezone.localdate(consultation.synthesis_published_at).strftime("%d/%m/%Y")
+            },
+        )
     if not (note or "").strip():
         raise ValidationError(_("Hãy ghi lý do kiểm duyệt."), code="note_required")
     opinion.hidden = hidden
@@ -296,19 +338,28 @@ def create_group(
 
 @transaction.atomic
 def assign(*, actor, group: OpinionGroup, opinion_ids: list[int]) -> int:
-    consultation = group.consultation
+    """Put opinions into a group. The group's answer was given to the opinions it held: when
+    another opinion joins it, the answer is reopened, and every opinion of the group is
+    unanswered again until the group is answered anew (Art 27–29: each opinion answered)."""
+    group = OpinionGroup.objects.select_for_update().get(pk=group.pk)
+    consultation = _lock(group.consultation)
     permissions.require(actor, "consultations.manage", consultation.unit)
     _require_not_answered(consultation)
     found = Opinion.objects.filter(consultation=consultation, pk__in=opinion_ids)
     if found.count() != len(set(opinion_ids)):
         raise ValidationError(_("Có ý kiến không thuộc đợt lấy ý kiến này."), code="bad_opinions")
-    updated = found.update(group=group)
+    joining = found.exclude(group=group)
+    updated = joining.update(group=group)
+    reopened = bool(updated and group.answer)
+    if reopened:
+        group.answer, group.reason = "", ""
+        group.save(update_fields=["answer", "reason"])
     record(
         actor=actor,
         action="consultations.grouped",
         obj=group,
         unit=consultation.unit,
-        payload={"opinions": sorted(set(opinion_ids))},
+        payload={"opinions": sorted(set(opinion_ids)), "moved": updated, "reopened": reopened},
     )
     return updated
 
@@ -352,14 +403,15 @@ def publish_synthesis(*, actor, consultation: Consultation, reported_to: str = "
     consultation = _lock(consultation)
     permissions.require(actor, "consultations.manage", consultation.unit)
     _require_not_answered(consultation)
-    if is_accepting(consultation):
+    status = consultation.status_on()
+    if status == Consultation.Status.DRAFT:
+        raise ValidationError(_("Chưa mở lấy ý kiến."), code="not_opened")
+    if status != Consultation.Status.CLOSED:
         raise ValidationError(
             _("Chưa hết thời gian góp ý (đến hết ngày %(day)s)."),
             code="still_open",
             params={"day": consultation.closes_on.strftime("%d/%m/%Y")},
         )
-    if consultation.status == Consultation.Status.DRAFT:
-        raise ValidationError(_("Chưa mở lấy ý kiến."), code="not_opened")
     left = unanswered(consultation).count()
     if left:
         raise ValidationError(

@@ -78,11 +78,7 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
         Unit.Kind.VILLAGE,
     )
     context = {
-        "open_consultations": list(
-            above.filter(status=Consultation.Status.OPEN, closes_on__gte=today).order_by(
-                "closes_on", "pk"
-            )[:20]
-        ),
+        "open_consultations": list(above.running(today).order_by("closes_on", "pk")[:20]),
         "syntheses": list(
             above.filter(status=Consultation.Status.ANSWERED).order_by(
                 "-synthesis_published_at", "-pk"
@@ -95,10 +91,9 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
     if can_manage:
         # The unit's own consultations that wait for an officer: drafts, and closed ones
         # whose synthesis is not yet published.
+        own = Consultation.objects.filter(unit=unit)
         context["pending_consultations"] = list(
-            Consultation.objects.filter(unit=unit)
-            .exclude(status=Consultation.Status.ANSWERED)
-            .exclude(status=Consultation.Status.OPEN, closes_on__gte=today)
+            (own.filter(status=Consultation.Status.DRAFT) | own.closed(today))
             .select_related("unit")
             .order_by("-created_at")[:20]
         )
@@ -140,6 +135,7 @@ def _detail_context(request: HttpRequest, consultation: Consultation) -> dict:
         "consultation": consultation,
         "unit": consultation.unit,
         "accepting": services.is_accepting(consultation),
+        "status": consultation.current_status,
         "published": consultation.status == Consultation.Status.ANSWERED,
         "can_manage": can_manage,
         "forms_used": _forms_used(consultation),
@@ -315,6 +311,7 @@ def _render_board(
         "consultation": consultation,
         "unit": consultation.unit,
         "accepting": services.is_accepting(consultation),
+        "status": consultation.current_status,
         "published": consultation.status == Consultation.Status.ANSWERED,
         "editable": consultation.status != Consultation.Status.ANSWERED,
         "ungrouped": [o for o in opinions if o.group_id is None and not o.hidden],

@@ -565,11 +565,11 @@ def test_no_opinion_after_the_last_day(api, commune, resident):
             api, f"/api/v1/consultations/{consultation.pk}/opinions", {"text": "Muộn"}, headers
         )
     assert response.status_code == 422
-    assert response.json() == {
-        "detail": "Đã hết thời gian góp ý (đến hết ngày 11/12/2026) hoặc chưa bắt đầu.",
-        "code": "not_accepting",
-        "errors": ["Đã hết thời gian góp ý (đến hết ngày 11/12/2026) hoặc chưa bắt đầu."],
-    }
+    message = (
+        "Đã hết thời gian góp ý (đến hết ngày 11/12/2026): đợt lấy ý kiến đã kết thúc, không "
+        "nhận thêm ý kiến."
+    )
+    assert response.json() == {"detail": message, "code": "not_accepting", "errors": [message]}
     assert not Opinion.objects.exists()
 
 
