@@ -28,10 +28,8 @@ from django.apps import apps
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -67,6 +65,7 @@ class Component:
     name: str
     where: PeriodQ = lambda p, today: Q()  # noqa: E731
     value: Callable[[], object] | None = None
+    distinct: str | None = None  # count distinct values of this field instead of rows
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,7 @@ class Source:
     computed: Callable | None = None
     computed_names: tuple[str, ...] = ()
     link: Callable[[object], str] | None = None  # a record's own page
+    stock: bool = False  # a row counts in every period after it, not in one
     describe: Callable[[object], str] = str
 
     def installed(self) -> bool:
@@ -231,35 +231,19 @@ def _opinions(start, end, today):
     )
 
 
-def _conventions(start, end, today):
-    from danchu.consultations.models import Convention
-
-    return Convention.objects.all()
-
-
-def _in_force(p: Period, today) -> Q:
+def _recognised_versions(start, end, today):
+    """Recognised texts of conventions: a convention is in force from its first one."""
     from danchu.consultations.models import ConventionVersion
 
-    return Q(
-        Exists(
-            ConventionVersion.objects.filter(
-                convention=OuterRef("pk"), recognised_on__isnull=False, recognised_on__lte=p.end
-            )
-        )
-    )
+    return ConventionVersion.objects.filter(recognised_on__isnull=False, recognised_on__lte=end)
 
 
-def _reviewed(p: Period, today) -> Q:
+def _reviews(start, end, today):
+    """Yearly reviews from 1 January of the first period's year (NĐ 61/2023: every year)."""
     from danchu.consultations.models import ConventionReview
 
-    return _in_force(p, today) & Q(
-        Exists(
-            ConventionReview.objects.filter(
-                convention=OuterRef("pk"),
-                reviewed_on__gte=dt.date(p.end.year, 1, 1),
-                reviewed_on__lte=p.end,
-            )
-        )
+    return ConventionReview.objects.filter(
+        reviewed_on__gte=dt.date(start.year, 1, 1), reviewed_on__lte=end
     )
 
 
@@ -387,15 +371,29 @@ SOURCES: dict[str, Source] = {
             key="conventions",
             engine="conventions",
             app="danchu.consultations",
-            path="village__path",
-            rows=_conventions,
-            in_period=lambda p, t: Q(),
-            components=(
-                Component("conventions_in_force", _in_force),
-                Component("conventions_reviewed", _reviewed),
+            path="convention__village__path",
+            rows=_recognised_versions,
+            stock=True,
+            # A stock: every convention recognised by the last day of the period.
+            in_period=lambda p, t: Q(recognised_on__lte=p.end),
+            components=(Component("conventions_in_force", distinct="convention_id"),),
+            link=lambda v: _url("units:detail", v.convention.village.code),
+            describe=lambda v: str(v.convention),
+        ),
+        Source(
+            key="convention_reviews",
+            engine="conventions",
+            app="danchu.consultations",
+            path="convention__village__path",
+            rows=_reviews,
+            stock=True,
+            # Reviewed "this year": from 1 January of the period's last year to its last day.
+            in_period=lambda p, t: Q(
+                reviewed_on__gte=dt.date(p.end.year, 1, 1), reviewed_on__lte=p.end
             ),
-            link=lambda c: _url("units:detail", c.village.code),
-            describe=str,
+            components=(Component("conventions_reviewed", distinct="convention_id"),),
+            link=lambda r: _url("units:detail", r.convention.village.code),
+            describe=lambda r: f"{r.convention} — {r.reviewed_on:%d/%m/%Y}",
         ),
         Source(
             key="petitions",
@@ -781,12 +779,18 @@ class Scope:
         return Case(*whens, default=child)
 
 
-def _aggregates(source: Source, period: Period, today: dt.date, suffix: str = "") -> dict:
-    in_period = source.in_period(period, today)
+def _aggregates(
+    source: Source, period: Period, today: dt.date, suffix: str = "", dated: bool = True
+) -> dict:
+    in_period = source.in_period(period, today) if dated else Q()
     out = {}
     for component in source.components:
         condition = in_period & component.where(period, today)
-        if component.value is None:
+        if component.distinct:
+            out[component.name + suffix] = Count(
+                component.distinct, filter=condition, distinct=True
+            )
+        elif component.value is None:
             out[component.name + suffix] = Count("pk", filter=condition)
         else:
             out[component.name + suffix] = Sum(component.value(), filter=condition)
@@ -929,13 +933,32 @@ def trend(unit: Unit, periods: list[Period], today: dt.date | None = None) -> li
             missing.add(source.key)
             continue
         rows = source.rows(start, end, today).filter(scope.q(source.path))
-        aggregates = {}
-        for index, period in enumerate(periods):
-            aggregates |= _aggregates(source, period, today, f"__{index}")
-        values = rows.aggregate(**aggregates)
+        if source.stock:
+            # A row counts in every period after it (conventions in force): one column each.
+            aggregates = {}
+            for index, period in enumerate(periods):
+                aggregates |= _aggregates(source, period, today, f"__{index}")
+            values = rows.aggregate(**aggregates)
+        else:
+            # A row falls in one period: label it once and group, instead of testing every
+            # row against every period.
+            bucket = Case(
+                *[
+                    When(source.in_period(period, today), then=Value(index))
+                    for index, period in enumerate(periods)
+                ],
+                default=Value(-1),
+            )
+            values = {}
+            grouped = rows.annotate(_bucket=bucket).values("_bucket")
+            for row in grouped.annotate(
+                **_aggregates(source, periods[0], today, "", False)
+            ).order_by():
+                index = row.pop("_bucket")
+                values |= {f"{k}__{index}": v for k, v in row.items()}
         for index, _period in enumerate(periods):
             for component in source.components:
-                results[index][component.name] = values[f"{component.name}__{index}"] or 0
+                results[index][component.name] = values.get(f"{component.name}__{index}") or 0
             for name in source.computed_names:
                 results[index][name] = 0
         if source.computed:
@@ -981,7 +1004,13 @@ def records(
         rows = rows.filter(spec.where(period, today))
         if spec.value is not None:
             rows = rows.annotate(_value=spec.value()).exclude(_value__isnull=True)
-        return list(rows.order_by("pk"))
+        listed = list(rows.order_by("pk"))
+        if spec.distinct:
+            seen = {}
+            for row in listed:
+                seen.setdefault(getattr(row, spec.distinct), row)
+            listed = list(seen.values())
+        return listed
     kept = []
     listed = list(rows.order_by("pk"))
     detail = [{"received_on": r.received_on, "decided_on": r.decided_on, "n": 1} for r in listed]

@@ -215,3 +215,10 @@ def test_the_batch_calendar_agrees_with_add_working_days(db):
     days = [D(2026, 1, 1) + dt.timedelta(days=k) for k in range(0, 400, 7)]
     due = ind.working_day_due(days, 5)
     assert all(due[d] == add_working_days(d, 5) for d in days)
+
+
+def test_reviews_count_from_the_first_of_january_in_every_quarter(commune, village):
+    convention(village, recognised_on=D(2024, 5, 1), reviewed_on=D(2026, 2, 10))
+    quarters = ind.trend(commune, parse_period("2026Q4").back(4), TODAY)
+    assert [q.values["conventions_reviewed"] for q in quarters] == [1, 1, 1, 1]
+    assert [q.values["conventions_in_force"] for q in quarters] == [1, 1, 1, 1]
