@@ -20,11 +20,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AfterValidator
 
 from danchu.accounts import permissions
 from danchu.api.auth import BearerToken, OptionalBearer
+from danchu.api.pagination import Pages
 from danchu.consultations import services
 from danchu.consultations.models import (
     Art25Item,
@@ -44,7 +45,6 @@ MAX_ID = 2**63 - 1
 # Art 25 item and section numbers fit a PositiveSmallIntegerField.
 MAX_SMALL = 32767
 MAX_GROUP_OPINIONS = 10000
-MAX_PAGE = 500
 
 
 def _no_nul(value: str) -> str:
@@ -339,14 +339,6 @@ class AnswerIn(Schema):
 
 class PublishIn(Schema):
     reported_to: Text = Field("", max_length=1000, description="the authority reported to")
-
-
-class Pages(LimitOffsetPagination):
-    """Limit and offset bounded so the database can always slice (ninja leaves them open)."""
-
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=MAX_PAGE)
-        offset: int = Field(0, ge=0, le=MAX_ID - MAX_PAGE)
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -21,10 +21,11 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from danchu.accounts import permissions
 from danchu.api.auth import BearerToken, OptionalBearer
+from danchu.api.pagination import Pages
 from danchu.core.errors import ValidationError, first_message
 from danchu.decisions import services
 from danchu.decisions.models import (
@@ -453,7 +454,7 @@ def _vote_out(cast: services.CastResult) -> dict:
     auth=OptionalBearer(),
     summary="Matters decided by a unit (a commune: and by its villages), newest first",
 )
-@paginate(LimitOffsetPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def list_matters(request, code: str, filters: Query[MatterFilter]):
     unit = _unit(code)
     where = Q(unit=unit)

@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AfterValidator
 
 from danchu.accounts import permissions
 from danchu.api.auth import BearerToken, OptionalBearer
+from danchu.api.pagination import Pages
 from danchu.core.errors import ValidationError
 from danchu.disclosures import services
 from danchu.disclosures.models import Art11Item, Attachment, Forwarding, Notice, Posting
@@ -351,7 +352,7 @@ def list_art11_items(request):
     auth=OptionalBearer(),
     summary="Published notices of a unit and of the units above it, newest first",
 )
-@paginate(LimitOffsetPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def list_notices(request, code: str, filters: Query[NoticeFilter]):
     notices = Notice.objects.for_unit_page(_unit(code)).prefetch_related(_documents())
     if filters.q:

@@ -1,9 +1,10 @@
 from django.http import Http404
 from ninja import Field, File, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from danchu.accounts import permissions
 from danchu.api.auth import BearerToken
+from danchu.api.pagination import Pages
 from danchu.core.errors import ValidationError
 from danchu.people import services
 from danchu.units.models import Unit
@@ -69,7 +70,7 @@ def me(request):
     response=list[HouseholdOut],
     summary="A village's household roll (officers only; personal data)",
 )
-@paginate(LimitOffsetPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_households(request, code: str):
     village = _village(code)
     permissions.require(request.auth, "people.view_roll", village)

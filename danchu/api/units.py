@@ -2,9 +2,10 @@ import datetime as dt
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from danchu.api.auth import BearerToken, OptionalBearer
+from danchu.api.pagination import Pages
 from danchu.core.errors import ValidationError
 from danchu.people.models import Household
 from danchu.units import services
@@ -61,7 +62,7 @@ def _unit(code: str) -> Unit:
 
 
 @router.get("", response=list[UnitOut], auth=OptionalBearer(), summary="List and search units")
-@paginate(LimitOffsetPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_units(request, filters: Query[UnitFilter]):
     units = Unit.objects.select_related("parent", "successor").exclude(kind=Unit.Kind.NATION)
     if filters.kind:

@@ -233,3 +233,55 @@ def test_too_many_fields_or_files_in_an_upload_is_400_json(api, officer, village
     response = api.post(url, {"file": upload, "a": "1", "b": "2", "c": "3"}, **_bearer(officer))
     assert _json_error(response, 400).startswith("Dữ liệu gửi lên có quá nhiều trường hoặc tệp")
     assert Household.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "path,default",
+    [
+        ("/api/v1/units", 50),
+        ("/api/v1/units/{code}/households", 100),
+        ("/api/v1/units/{code}/notices", 20),
+        ("/api/v1/units/{code}/matters", 20),
+        ("/api/v1/units/{code}/consultations", 50),
+        ("/api/v1/me/opinions", 50),
+    ],
+)
+def test_openapi_shows_each_lists_page_size_and_bounds(api, db, path, default):
+    from danchu.api.pagination import MAX_OFFSET, MAX_PAGE
+
+    spec = api.get("/api/v1/openapi.json").json()
+    params = {p["name"]: p["schema"] for p in spec["paths"][path]["get"]["parameters"]}
+    assert params["limit"] | {"description": ""} == {
+        "default": default,
+        "minimum": 1,
+        "maximum": MAX_PAGE,
+        "title": "Limit",
+        "type": "integer",
+        "description": "",
+    }
+    assert (params["offset"]["minimum"], params["offset"]["maximum"]) == (0, MAX_OFFSET)
+    assert MAX_OFFSET + MAX_PAGE == 2**63 - 1
+
+
+def test_household_roll_pages(api, officer, village):
+    from danchu.accounts.permissions import SYSTEM
+    from danchu.people.services import import_households
+
+    rows = "".join(f"H{n:03},Lê Văn Tám\n" for n in range(1, 102))
+    import_households(
+        actor=SYSTEM, village=village, filename="h.csv", data=f"ma_ho,chu_ho\n{rows}".encode()
+    )
+    url = f"/api/v1/units/{village.code}/households"
+    headers = _bearer(officer)
+    first = api.get(url, **headers).json()
+    assert (len(first["items"]), first["count"]) == (100, 101)
+    rest = api.get(url, {"offset": 100}, **headers).json()
+    assert [h["code"] for h in rest["items"]] == sorted(
+        {f"H{n:03}" for n in range(1, 102)} - {h["code"] for h in first["items"]}
+    )
+    assert len(api.get(url, {"limit": 500}, **headers).json()["items"]) == 101
+    response = api.get(url, {"limit": 501}, **headers)
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "Dữ liệu không hợp lệ / invalid input: limit: Input should be less than or equal to 500"
+    )
