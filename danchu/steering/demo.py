@@ -1,5 +1,5 @@
-"""Demo data for the Ban Chỉ đạo of Hà Nội: the committee, a six-month inspection plan with
-three teams over twelve communes, Ứng Hòa's visit with findings and recommendations (one
+"""Demo data for the Ban Chỉ đạo of Hà Nội: the committee and its head, a six-month inspection
+plan with three teams over twelve communes, Ứng Hòa's visit with findings and recommendations (one
 answered, one overdue and escalated), and the hot spots of the current half-year.
 
 Made through the steering services with dates relative to the day the demo runs.
@@ -15,36 +15,18 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from danchu.accounts.models import Role, RoleGrant
+from danchu.accounts.models import Role
 from danchu.accounts.permissions import SYSTEM
 from danchu.steering import services
 from danchu.steering.models import Checklist, Committee
 from danchu.steering.periods import current_half
 from danchu.units.models import Unit
 
-MEMBERS = [
-    # username, full name, position, main office
-    ("bcd.thanhha", "Nguyễn Thị Thanh Hà", "deputy", "Phó Trưởng ban Dân vận Thành ủy"),
-    ("bcd.quangvinh", "Lê Quang Vinh", "member", "Phó Giám đốc Sở Nội vụ"),
-]
 TEAMS = ["Đoàn kiểm tra số 1", "Đoàn kiểm tra số 2", "Đoàn kiểm tra số 3"]
 
 
 def _days(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
-
-
-def _member(username: str, full_name: str, province: Unit):
-    user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"full_name": full_name, "email": f"{username}@hanoi.gov.vn"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    RoleGrant.objects.get_or_create(
-        user=user, role=Role.STEERING_MEMBER, unit=province, revoked_at=None
-    )
-    return user
 
 
 @transaction.atomic
@@ -76,14 +58,9 @@ def seed(commune: Unit, progress: Callable[[str], None]) -> int:
         position="head",
         title="Phó Chủ tịch Ủy ban Mặt trận Tổ quốc Thành phố",
     )
+    # The demo has one account per role: the head is the committee's only seated member.
     members = [head]
-    for username, full_name, position, title in MEMBERS:
-        user = _member(username, full_name, province)
-        services.add_member(
-            actor=SYSTEM, committee=committee, user=user, position=position, title=title
-        )
-        members.append(user)
-    progress(f"  {committee.name}: {len(members)} thành viên")
+    progress(f"  {committee.name}: Trưởng ban {head}")
     visit = _plan(committee, commune, members)
     _findings(visit, head)
     period = current_half(timezone.localdate())
