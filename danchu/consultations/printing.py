@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from danchu.consultations.models import Channel, Consultation, Opinion, OpinionGroup
-from danchu.disclosures.printing import official_date, offline_url_fetcher
+from danchu.core.pdf import in_sentence, official_date, render_pdf, without_prefix
 from danchu.units.models import Unit
 
 
@@ -30,22 +29,6 @@ def opinions_by_channel(consultation: Consultation) -> list[tuple[str, int]]:
         .order_by()
     )
     return [(label, counts[value]) for value, label in Channel.choices if counts.get(value)]
-
-
-def _without_prefix(unit: Unit) -> str:
-    """ "Xã Ứng Hòa" -> "Ứng Hòa", for the place in the date line."""
-    prefix = unit.division_type
-    if prefix and unit.name.startswith(prefix + " "):
-        return unit.name[len(prefix) + 1 :]
-    return unit.name
-
-
-def _in_sentence(unit: Unit) -> str:
-    """The unit as it reads inside a sentence: "xã Ứng Hòa", "thôn Đông Lỗ"."""
-    prefix = unit.division_type
-    if prefix and unit.name.startswith(prefix + " "):
-        return prefix.lower() + unit.name[len(prefix) :]
-    return unit.name
 
 
 def _leader(unit: Unit) -> str:
@@ -88,11 +71,11 @@ def _context(consultation: Consultation) -> dict:
         "unit": unit,
         "is_commune": unit.kind == Unit.Kind.COMMUNE,
         "commune": commune,
-        "place": _without_prefix(commune),
+        "place": without_prefix(commune),
         "authority": (
-            f"Ủy ban nhân dân {_in_sentence(unit)}"
+            f"Ủy ban nhân dân {in_sentence(unit)}"
             if unit.kind == Unit.Kind.COMMUNE
-            else _in_sentence(unit)
+            else in_sentence(unit)
         ),
         "leader": _leader(unit),
         "url": settings.SITE_URL + consultation.get_absolute_url(),
@@ -110,8 +93,4 @@ def _context(consultation: Consultation) -> dict:
 def synthesis_pdf(consultation: Consultation) -> bytes:
     """The synthesis of opinions as an A4 PDF (Art 27–29): accepted, not accepted with
     reasons, published on. Before publication it carries a "BẢN NHÁP" label."""
-    from weasyprint import HTML
-
-    with translation.override("vi"):
-        page = render_to_string("consultations/print/synthesis.html", _context(consultation))
-    return HTML(string=page, url_fetcher=offline_url_fetcher()).write_pdf()
+    return render_pdf("consultations/print/synthesis.html", _context(consultation), language="vi")

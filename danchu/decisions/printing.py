@@ -12,14 +12,13 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 
-import segno
 from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from danchu.core import pdf
 from danchu.core.errors import ValidationError
 from danchu.decisions import services
 from danchu.decisions.models import (
@@ -56,34 +55,11 @@ LEADER_TITLES = {"Thôn": "Trưởng thôn", "Tổ dân phố": "Tổ trưởng 
 # --- rendering ------------------------------------------------------------------------------
 
 
-def _offline_fetcher():
-    """Refuse every URL except data: ones, so rendering never touches the network."""
-    try:
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # WeasyPrint before URLFetcher took plain functions.
-        from weasyprint import default_url_fetcher
-
-        def fetch(url, *args, **kwargs):
-            if not url.startswith("data:"):
-                raise ValueError(f"Refusing to fetch {url}")
-            return default_url_fetcher(url, *args, **kwargs)
-
-        return fetch
-    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
-
-
 def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    page = render_to_string(f"decisions/print/{template}", context)
-    return HTML(string=page, url_fetcher=_offline_fetcher()).write_pdf()
+    return pdf.render_pdf(f"decisions/print/{template}", context)
 
 
-def qr_data_uri(url: str) -> str:
-    """The QR code as a PNG data URI, one pixel per module; the stylesheet scales it up
-    without smoothing. A PNG lays out faster than an SVG path in WeasyPrint, which counts
-    when a village prints 500 ballots."""
-    return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=2)
+qr_data_uri = pdf.qr_png_data_uri
 
 
 def ballot_url(code: str) -> str:
@@ -100,23 +76,12 @@ def official_date(day: dt.date | None) -> dict:
     if day is None:
         blank = "&nbsp;" * 6
         return {"day": mark_safe(blank), "month": mark_safe(blank), "year": ""}  # noqa: S308
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return {"day": f"{day.day:02d}", "month": month, "year": str(day.year)}
+    day_text, month, year = pdf.official_date(day)
+    return {"day": day_text, "month": month, "year": year}
 
 
-def _without_prefix(unit: Unit) -> str:
-    prefix = unit.division_type
-    if prefix and unit.name.startswith(prefix + " "):
-        return unit.name[len(prefix) + 1 :]
-    return unit.name
-
-
-def _in_sentence(unit: Unit) -> str:
-    """The unit as it reads inside a sentence: "thôn Đông Lỗ", "xã Ứng Hòa"."""
-    prefix = unit.division_type
-    if prefix and unit.name.startswith(prefix + " "):
-        return prefix.lower() + unit.name[len(prefix) :]
-    return unit.name
+_without_prefix = pdf.without_prefix
+_in_sentence = pdf.in_sentence
 
 
 def leader_title(unit: Unit) -> str:

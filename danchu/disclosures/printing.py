@@ -11,13 +11,13 @@ import html
 import re
 import textwrap
 
-import segno
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from danchu.core.pdf import in_sentence, official_date, qr_svg, render_pdf, without_prefix
+from danchu.core.pdf import offline_url_fetcher as offline_url_fetcher  # other engines use it
 from danchu.disclosures.models import Notice
 from danchu.disclosures.services import posting_required_until
 from danchu.units.models import Unit
@@ -72,21 +72,12 @@ _BULLET_RE = re.compile(r"^\s*(?:[-*+•–]|\d+[.)])\s+")
 # --- shared wording ----------------------------------------------------------------------
 
 
-def _issuer(unit: Unit) -> str:
-    """The unit as it reads inside a sentence: "xã Ứng Hòa", "thôn Đông Lỗ"."""
-    prefix = unit.division_type
-    if prefix and unit.name.startswith(prefix + " "):
-        return prefix.lower() + unit.name[len(prefix) :]
-    return unit.name
+_issuer = in_sentence
 
 
 def _place_name(unit: Unit) -> str:
     """The place in the date line: the commune's name without "Xã"/"Phường"."""
-    commune = unit.commune() or unit
-    prefix = commune.division_type
-    if prefix and commune.name.startswith(prefix + " "):
-        return commune.name[len(prefix) + 1 :]
-    return commune.name
+    return without_prefix(unit.commune() or unit)
 
 
 def _authority(unit: Unit) -> str:
@@ -126,19 +117,6 @@ def public_url(notice: Notice, request=None) -> str:
     return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
 
 
-def official_date(day: dt.date) -> tuple[str, str, str]:
-    """Day, month, year as administrative documents write them (Decree 30/2020, Annex I):
-    a zero before days under 10 and before months 1 and 2."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{day.day:02d}", month, str(day.year)
-
-
-def qr_svg(url: str) -> str:
-    """The QR code as inline SVG: no file, no network; sized by the stylesheet."""
-    code = segno.make(url, error="m", micro=False)
-    return code.svg_inline(border=2, omitsize=True, dark="#000", light="#fff")
-
-
 def _print_context(notice: Notice, request=None) -> dict:
     unit = notice.unit
     url = public_url(notice, request)
@@ -161,30 +139,11 @@ def _print_context(notice: Notice, request=None) -> dict:
     }
 
 
-def offline_url_fetcher():
-    """Refuse every URL except data: ones, so rendering never touches the network."""
-    try:
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # WeasyPrint before URLFetcher took plain functions.
-        from weasyprint import default_url_fetcher
-
-        def fetch(url, *args, **kwargs):
-            if not url.startswith("data:"):
-                raise ValueError(f"Refusing to fetch {url}")
-            return default_url_fetcher(url, *args, **kwargs)
-
-        return fetch
-    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
-
-
 def notice_pdf(notice: Notice, request=None) -> bytes:
     """The notice as an A4 PDF for the notice board (Art 12(1)(i)), with a QR code to its page.
 
     A draft carries a "BẢN NHÁP" label and watermark so a review copy is never posted."""
-    from weasyprint import HTML
-
-    page = render_to_string("disclosures/print/notice.html", _print_context(notice, request))
-    return HTML(string=page, url_fetcher=offline_url_fetcher()).write_pdf()
+    return render_pdf("disclosures/print/notice.html", _print_context(notice, request))
 
 
 # --- loudspeaker -------------------------------------------------------------------------
