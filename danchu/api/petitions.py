@@ -1348,11 +1348,6 @@ def assign(request, tracking_code: str, payload: AssignIn):
                 code="bad_assignee",
                 params={"name": payload.assignee[:150]},
             )
-        # The service asks whether the assignee may handle the commune's petitions through
-        # permissions.can, which also wants the assignee's own second factor verified in the
-        # current request — never the case for someone else's account. What matters here is
-        # the assignee's role on the commune; the actor's own check is unchanged.
-        assignee.is_verified = lambda: True
     petition = services.assign(
         actor=request.auth, petition=petition, assignee=assignee, department=payload.department
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -84,6 +85,15 @@ class Open311Error(Exception):
 # --- output -------------------------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot carry at all, even escaped (control characters, lone surrogates,
+# U+FFFE/U+FFFF). Text echoed from a request may hold them; they are dropped from XML output.
+XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value) -> str:
+    return XML_INVALID.sub("", str(value))
+
+
 def _xml_value(parent: ET.Element, name: str, value) -> None:
     element = ET.SubElement(parent, name)
     if isinstance(value, dict):
@@ -95,7 +105,7 @@ def _xml_value(parent: ET.Element, name: str, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = _xml_text(value)
 
 
 def _xml(root: str, data) -> bytes:

@@ -470,6 +470,11 @@ def file_petition(
     user = _user(actor)
     if reception is not None:
         # Received at the commune chair's reception day (Luật Tiếp công dân Art 15).
+        if reception.day.commune_id != commune_of(unit).pk:
+            raise ValidationError(
+                _("Đăng ký tiếp công dân thuộc xã khác / the booking is for another commune."),
+                code="unknown_booking",
+            )
         channel = Petition.Channel.RECEPTION
     staff_entry = channel not in (Petition.Channel.ONLINE, Petition.Channel.OPEN311)
     if staff_entry:
@@ -608,7 +613,10 @@ def mark_verifying(*, actor, petition: Petition, note: str, on: dt.date | None =
     _require_status(
         petition,
         (Status.RECEIVED,),
-        message=_("Chỉ đơn mới tiếp nhận mới chuyển sang xác minh (hiện: %(status)s)."),
+        message=_(
+            "Chỉ đơn mới tiếp nhận mới chuyển sang xác minh (hiện: %(status)s) / "
+            "only a newly received item can be marked for verification."
+        ),
         code="bad_step",
     )
     note = _text(note, field="note", label=_("lý do cần xác minh"), max_chars=2000)
@@ -776,7 +784,10 @@ def extend(*, actor, petition: Petition, reason: str) -> Petition:
     _require_status(
         petition,
         (Status.ACCEPTED,),
-        message=_("Chỉ gia hạn khi đơn đang được giải quyết (hiện: %(status)s)."),
+        message=_(
+            "Chỉ gia hạn khi đơn đang được giải quyết (hiện: %(status)s) / "
+            "only an accepted item can be extended."
+        ),
         code="bad_step",
     )
     if petition.extensions >= DENUNCIATION_MAX_EXTENSIONS:
@@ -816,7 +827,10 @@ def mark_complex(*, actor, petition: Petition, reason: str) -> Petition:
     _require_status(
         petition,
         (Status.ACCEPTED,),
-        message=_("Chỉ áp dụng khi khiếu nại đang được giải quyết (hiện: %(status)s)."),
+        message=_(
+            "Chỉ áp dụng khi khiếu nại đang được giải quyết (hiện: %(status)s) / "
+            "only an accepted complaint."
+        ),
         code="bad_step",
     )
     if petition.is_complex:
@@ -841,7 +855,13 @@ def assign(*, actor, petition: Petition, assignee=None, department: str = "") ->
     department = _text(
         department, field="department", label=_("bộ phận"), max_chars=160, required=False
     )
-    if assignee is not None and not permissions.can(assignee, "petitions.manage", petition.commune):
+    # The assignee's roles, not their second factor: they are not the one acting now.
+    serves = assignee is not None and (
+        assignee.is_superuser
+        or permissions.roles_on(assignee, petition.commune)
+        & permissions.PERMISSIONS["petitions.manage"]
+    )
+    if assignee is not None and not serves:
         raise ValidationError(
             _("Người được giao không phụ trách xã này / the assignee does not serve this commune."),
             code="bad_assignee",
@@ -909,6 +929,18 @@ def answer(
         _("%(code)s đã có trả lời. Xem và đánh giá tại /p/%(code)s/") % {"code": petition.code},
     )
     return petition
+
+
+def record_identity_viewed(*, actor, petition: Petition) -> None:
+    """Officers reading a filer's name and phone leave a trace (DESIGN: personal data)."""
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="petitions.identity_viewed",
+            obj=petition,
+            unit=petition.commune,
+            payload={"code": petition.code},
+        )
 
 
 # --- the filer's steps --------------------------------------------------------------------
@@ -1263,8 +1295,19 @@ def in_subtree(unit: Unit):
     return Petition.objects.filter(commune__path__startswith=unit.path)
 
 
-def statistics(unit: Unit, start: dt.date, end: dt.date, today: dt.date | None = None) -> dict:
-    """Public figures for items received in [start, end] in `unit`'s subtree."""
+def statistics(
+    unit: Unit,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
+    *,
+    breakdown: bool = True,
+) -> dict:
+    """Public figures for items received in [start, end] in `unit`'s subtree.
+
+    One aggregate query for the headline figures; `breakdown` adds two more (by kind and
+    by category) for the statistics page.
+    """
     today = today or timezone.localdate()
     rows = in_subtree(unit).filter(received_on__gte=start, received_on__lte=end)
     figures = rows.aggregate(
@@ -1291,6 +1334,9 @@ def statistics(unit: Unit, start: dt.date, end: dt.date, today: dt.date | None =
     for key in ("average_working_days", "average_rating"):
         if figures[key] is not None:
             figures[key] = round(float(figures[key]), 1)
+    figures["start"], figures["end"] = start, end
+    if not breakdown:
+        return figures
     figures["by_kind"] = {
         row["kind"]: row["n"] for row in rows.values("kind").annotate(n=Count("pk")).order_by()
     }
@@ -1300,7 +1346,6 @@ def statistics(unit: Unit, start: dt.date, end: dt.date, today: dt.date | None =
         .annotate(n=Count("pk"))
         .order_by("-n", "category__name")
     ]
-    figures["start"], figures["end"] = start, end
     return figures
 
 
@@ -1393,6 +1438,11 @@ def set_reception_day(*, actor, commune: Unit, weekday: int, starts_at, ends_at,
         )
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
         raise ValidationError(_("Thứ trong tuần không hợp lệ / invalid weekday."), code="bad_day")
+    if getattr(starts_at, "tzinfo", None) or getattr(ends_at, "tzinfo", None):
+        raise ValidationError(
+            _("Giờ tiếp ghi theo giờ địa phương, không kèm múi giờ / local times only."),
+            code="bad_time",
+        )
     if starts_at >= ends_at:
         raise ValidationError(
             _("Giờ kết thúc phải sau giờ bắt đầu / the end must be after the start."),

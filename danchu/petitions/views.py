@@ -118,8 +118,8 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
     return {
         "petitions_enabled": True,
         "petition_recent": recent,
-        "petition_stats": services.statistics(unit, start, end, today),
-        "petition_rising": services.rising_categories(unit, today),
+        # Headline figures only: the breakdowns and rising categories are on the list page.
+        "petition_stats": services.statistics(unit, start, end, today, breakdown=False),
         "petition_can_manage": permissions.can(request.user, MANAGE, unit),
         "petition_can_file": unit.kind in (Unit.Kind.COMMUNE, Unit.Kind.VILLAGE),
     }
@@ -493,6 +493,7 @@ def _managed(request: HttpRequest, code: str, pk: int) -> Petition:
 
 def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     petition = _managed(request, code, pk)
+    services.record_identity_viewed(actor=request.user, petition=petition)
     context = {
         "petition": petition,
         "steps": petition.steps.select_related("actor"),

@@ -485,3 +485,12 @@ def test_no_input_is_a_server_error(commune, village, params, method, fmt):
             assert json.loads(response.content)[0]["code"] == response.status_code
         else:
             assert parse_xml(response.content).tag == "errors"
+
+
+def test_control_characters_echoed_in_an_xml_error_stay_well_formed(client, village):
+    # An unknown service code is echoed back in the error; XML cannot carry U+0001.
+    response = client.post(f"{BASE}/requests.xml", form(village, service_code="ab\x01cd"))
+    assert response.status_code == 404
+    root = parse_xml(response.content)
+    assert root.tag == "errors"
+    assert "abcd" in root.find("error/description").text

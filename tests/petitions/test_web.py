@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from danchu.audit.models import Event
 from danchu.petitions import services
 from danchu.petitions.models import Petition, ReceptionBooking
 from tests.conftest import client_for
@@ -165,6 +166,13 @@ def test_officer_accepts_and_answers_then_filer_rates(village, commune, officer)
     detail = f"/u/{commune.code}/petitions/{petition.pk}/"
     page = officer_client.get(detail)
     assert page.status_code == 200 and FILER["phone"] in page.content.decode()
+    # Reading the filer's name and phone leaves a trace in the audit log.
+    assert (
+        Event.objects.filter(
+            action="petitions.identity_viewed", actor=officer, unit=commune
+        ).count()
+        == 1
+    )
     # Answering before accepting is refused with a message, nothing changes.
     response = officer_client.post(detail + "answer/", {"text": "Đã sửa"}, follow=True)
     assert "Phải thụ lý trước khi trả lời" in response.content.decode()
