@@ -6,9 +6,30 @@ surface as a server error deep inside a query. No legitimate form or API call se
 
 from __future__ import annotations
 
+import json
+
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 MESSAGE = "Dữ liệu chứa ký tự không hợp lệ (NUL). / The request contains an invalid NUL character."
+TOO_BIG = "Dữ liệu gửi lên quá lớn. / The request body is too large."
+
+
+def refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A refusal in the form the caller reads: JSON for the API, Open311's error list for
+    GeoReport clients (XML when the path asks for it), plain text for pages."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    if request.path.startswith("/open311/"):
+        if request.path.endswith(".xml"):
+            body = (
+                '<?xml version="1.0" encoding="utf-8"?>\n<errors><error>'
+                f"<code>{status}</code><description>{message}</description></error></errors>"
+            )
+            return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+        body = json.dumps([{"code": status, "description": message}], ensure_ascii=False)
+        return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 class RejectNulMiddleware:
@@ -16,10 +37,13 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._has_nul(request):
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": MESSAGE}, status=400)
-            return HttpResponse(MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        try:
+            has_nul = self._has_nul(request)
+        except RequestDataTooBig:
+            # Larger than DATA_UPLOAD_MAX_MEMORY_SIZE: refused before anything reads it.
+            return refuse(request, TOO_BIG, 413)
+        if has_nul:
+            return refuse(request, MESSAGE, 400)
         return self.get_response(request)
 
     @staticmethod
