@@ -144,7 +144,7 @@ class ConsultationOut(Schema):
 
     @staticmethod
     def resolve_status(obj: Consultation) -> str:
-        return _status(obj)
+        return obj.current_status
 
     @staticmethod
     def resolve_accepting(obj: Consultation) -> bool:
@@ -351,16 +351,6 @@ def _channel(code: str) -> dict:
 
 def _answer_label(answer: str) -> str:
     return str(OpinionGroup.Answer(answer).label) if answer in OpinionGroup.Answer.values else ""
-
-
-def _status(consultation: Consultation) -> str:
-    """The stored status, except that an open consultation past its last day is closed."""
-    if (
-        consultation.status == Consultation.Status.OPEN
-        and consultation.closes_on < timezone.localdate()
-    ):
-        return Consultation.Status.CLOSED
-    return consultation.status
 
 
 def _opinion_counts(consultation: Consultation) -> dict[int | None, int]:

@@ -369,6 +369,9 @@ class RecognitionIn(Schema):
     recognise: bool
     decided_on: dt.date
     reason: str = Field("", max_length=5000, description="required for a refusal")
+    decision_number: str = Field(
+        "", max_length=50, description="number of the commune's written decision, e.g. 125/QĐ-UBND"
+    )
 
 
 class ReviewIn(Schema):
@@ -808,6 +811,7 @@ def decide_recognition(request, matter_id: int, payload: RecognitionIn):
         recognise=payload.recognise,
         decided_on=payload.decided_on,
         reason=payload.reason,
+        decision_number=payload.decision_number,
     )
 
 

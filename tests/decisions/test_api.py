@@ -308,11 +308,13 @@ def test_recognition_through_the_api(api, village, commune, officer, resident, o
     recognised = _post(
         api,
         f"/api/v1/matters/{matter.pk}/recognition",
-        {"recognise": True, "decided_on": str(TODAY)},
+        {"recognise": True, "decided_on": str(TODAY), "decision_number": "125/QĐ-UBND"},
         chair,
     ).json()
     assert recognised["recognition"]["recognised_on"] == str(TODAY)
     assert recognised["recognition"]["effective"] is True
+    event = Event.objects.get(action="decisions.recognised")
+    assert event.payload["decision_number"] == "125/QĐ-UBND"
 
 
 def test_paper_ballots_conflicts_and_their_review(api, village, other_village, officer, resident):
