@@ -285,19 +285,127 @@ _loudspeaker_ballot.title = "Thay đổi giờ phát loa truyền thanh buổi s
 _loudspeaker_ballot.village = "10402-02"
 
 
+CONVENTION_2018 = """Chương I. Những quy định chung
+Điều 1. Mục đích
+Hương ước thôn Cao Xá giữ gìn thuần phong mỹ tục, tình làng nghĩa xóm, xây dựng thôn văn hóa.
+
+Chương II. Nội dung cụ thể
+Điều 2. Giữ gìn vệ sinh môi trường
+Mỗi hộ quét dọn đường ngõ trước nhà vào sáng Chủ nhật; không vứt rác xuống kênh mương.
+
+Điều 3. Việc cưới
+Tổ chức trang trọng, tiết kiệm; không mời cỗ quá hai ngày.
+
+Điều 4. Việc tang
+Tổ chức chu đáo, văn minh; không để loa đài quá 22 giờ.
+"""
+
+CONVENTION_2026 = CONVENTION_2018.replace(
+    "không vứt rác xuống kênh mương.",
+    "phân loại rác tại nguồn; không vứt rác xuống kênh mương; không đốt rơm rạ trên đồng.",
+).replace("không mời cỗ quá hai ngày.", "không mời cỗ quá một ngày; khuyến khích cưới không rượu.")
+
+CONVENTION_OPINIONS = [
+    (
+        "meeting",
+        3,
+        "Đề nghị ghi rõ nơi tập kết rơm rạ để bà con mang về làm phân.",
+        "Ông Đỗ Văn Hải",
+    ),
+    ("box", 3, "Nên cho các hộ ba tháng để chuẩn bị thùng phân loại rác.", ""),
+    ("front", 4, "Cưới không rượu khó thực hiện ngay, đề nghị chỉ khuyến khích.", "Chi hội Phụ nữ"),
+]
+
+
 def _convention(village: Unit, rng: random.Random) -> None:
-    matter = decisions.create_matter(
+    """Cao Xá's convention recognised in 2018 stays in force (NĐ 61/2023, transition) while its
+    2026 amendment goes the whole NĐ 61 way: posted 30 days with comments answered, adopted at
+    the village meeting through the decisions engine, the dossier sent and received by the
+    commune, whose recognition clock is now running."""
+    from danchu.consultations import conventions
+    from danchu.consultations import services as consultations
+    from danchu.consultations.models import Convention, OpinionGroup
+
+    today = timezone.localdate()
+    convention = conventions.enter_recognised_convention(
         actor=SYSTEM,
-        unit=village,
-        item=3,
-        title=_convention.title,
-        description="Bổ sung quy định về giữ gìn vệ sinh môi trường, không đốt rơm rạ trên đồng "
-        "và việc cưới, việc tang văn minh, tiết kiệm.",
+        village=village,
+        title=Convention.Title.HUONG_UOC,
+        text=CONVENTION_2018,
+        recognised_on=dt.date(2018, 11, 30),
+        decision_number="215/QĐ-UBND",
+        recognised_by_body="Ủy ban nhân dân huyện Ứng Hòa",
     )
+    version = conventions.amend_convention(
+        actor=SYSTEM,
+        convention=convention,
+        text=CONVENTION_2026,
+        note="Bổ sung quy định phân loại rác, không đốt rơm rạ; việc cưới tiết kiệm hơn.",
+    )
+    consultation = conventions.post_draft(
+        actor=SYSTEM, version=version, posted_on=today, place="Nhà văn hóa thôn Cao Xá"
+    )
+    opinions = [
+        consultations.enter_opinion(
+            actor=SYSTEM,
+            consultation=consultation,
+            text=text,
+            channel=channel,
+            author_name=name,
+            section_number=section,
+        )
+        for channel, section, text, name in CONVENTION_OPINIONS
+    ]
+    # The draft was posted forty days ago; its thirty days are over.
+    posted_on = today - dt.timedelta(days=40)
+    type(version).objects.filter(pk=version.pk).update(posted_on=posted_on)
+    type(consultation).objects.filter(pk=consultation.pk).update(
+        opens_on=posted_on, closes_on=posted_on + dt.timedelta(days=30)
+    )
+    version.refresh_from_db()
+    consultation.refresh_from_db()
+    for title, ids, answer, reason in (
+        (
+            "Rơm rạ và rác thải",
+            [opinions[0].pk, opinions[1].pk],
+            OpinionGroup.Answer.ACCEPTED,
+            "Bổ sung điểm tập kết rơm rạ tại bãi Đồng Giữa; quy định phân loại rác áp dụng từ "
+            "ngày 01/3/2027.",
+        ),
+        (
+            "Cưới không rượu",
+            [opinions[2].pk],
+            OpinionGroup.Answer.ACCEPTED,
+            "Giữ là khuyến khích, không bắt buộc, như dự thảo.",
+        ),
+    ):
+        group = consultations.create_group(
+            actor=SYSTEM, consultation=consultation, title=title, opinion_ids=ids
+        )
+        consultations.answer_group(actor=SYSTEM, group=group, answer=answer, reason=reason)
+    consultations.publish_synthesis(
+        actor=SYSTEM, consultation=consultation, reported_to="Trưởng thôn Cao Xá"
+    )
+    matter = conventions.put_to_vote(actor=SYSTEM, version=version, title=_convention.title)
     matter = decisions.open_matter(actor=SYSTEM, matter=matter, form="meeting")
     _meeting(matter, rng, share_present=0.74, share_yes=0.93)
-    decisions.close_matter(actor=SYSTEM, matter=matter)
-    decisions.receive_for_recognition(actor=SYSTEM, matter=matter, received_on=_days(1))
+    decisions.close_matter(actor=SYSTEM, matter=matter)  # concludes the vote: adopted
+    version.refresh_from_db()
+    conventions.submit_dossier(
+        actor=SYSTEM,
+        version=version,
+        request_dated=today,
+        request_number="05/TTr-TCX",
+        request_text="Thôn Cao Xá đề nghị Ủy ban nhân dân xã Ứng Hòa công nhận hương ước sửa đổi.",
+        village_head=conventions.Signature("Trần Văn Hùng", today),
+        front_head=conventions.Signature("Nguyễn Thị Thu", today),
+        household_representatives=[
+            conventions.Signature("Đỗ Văn Hải", today),
+            conventions.Signature("Lê Thị Mận", today),
+        ],
+        sent_on=today,
+    )
+    conventions.receive_dossier(actor=SYSTEM, version=version, received_on=today)
 
 
 _convention.title = "Sửa đổi, bổ sung hương ước thôn Cao Xá năm 2026"

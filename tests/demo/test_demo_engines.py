@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from danchu.consultations.models import Convention
 from danchu.decisions import services as decisions
 from danchu.decisions.models import Matter
 from danchu.disclosures.models import Notice
@@ -37,6 +38,18 @@ def test_demo_matters_show_a_result_an_open_ballot_and_a_recognition_clock(demo)
     convention = Matter.objects.get(title="Sửa đổi, bổ sung hương ước thôn Cao Xá năm 2026")
     assert convention.adopted and convention.received_on is not None
     assert not decisions.is_effective(convention)  # waiting for the commune's recognition
+    # Behind the matter, the convention itself: the 2018 text in force, the amendment adopted,
+    # its comments answered, its dossier received.
+    from danchu.consultations import conventions
+
+    cao_xa = Convention.objects.get(village__code="10402-03")
+    amendment = cao_xa.versions.get(matter=convention)
+    assert conventions.version_in_force(cao_xa).decision_number == "215/QĐ-UBND"
+    assert amendment.stage == "submitted" and amendment.consultation.status == "answered"
+    assert amendment.consultation.opinions.count() == 3
+    assert conventions.recognition_due_on(amendment) == decisions.recognition_due_on(convention)
+    page = client_for(None).get("/u/10402-03/convention/").content.decode()
+    assert "215/QĐ-UBND" in page and "phân loại rác tại nguồn" in page
     page = client_for(None).get("/u/10402-02/").content.decode()
     assert "Thay đổi giờ phát loa truyền thanh buổi sáng" in page
 
