@@ -428,7 +428,7 @@ def time_tally(matter, votes: dict[int, int], repeat: int) -> bool:
     verdict = "meets" if ratio <= 1.2 else "misses"
     print(f"tally ÷ raw SQL = {ratio:.2f} — {verdict} the goal of 1.20")
     print("  each query (median ms):")
-    labels = {"tally": "tally", "raw": "raw", "star": "ORM Count('*'), not in tally"}
+    labels = {"tally": "tally", "raw": "raw", "star": "ORM Count('*') alone"}
     for (who, label), times in per_query.items():
         print(f"    {labels[who]:<29} {label:<60} {_common.median(times) * 1000:>8.1f}")
     same = result.votes == raw_votes == votes and result.participated == participated

@@ -1022,15 +1022,15 @@ def tally(matter: Matter) -> Result:
         .annotate(n=Sum("votes"))
     ):
         votes[row["option_id"]] += row["n"] or 0
-    for row in Choice.objects.filter(matter=matter).values("option_id").annotate(n=Count("id")):
+    # COUNT(*) over the (matter, option) and (matter, channel) indexes: the database counts
+    # index entries and never reads a row, as a raw GROUP BY would (bench/tally.py).
+    for row in Choice.objects.filter(matter=matter).values("option_id").annotate(n=Count("*")):
         votes[row["option_id"]] += row["n"]
-    counts = Participation.objects.filter(matter=matter).aggregate(
-        total=Count("id"), present=Count("id", filter=_meeting_q())
-    )
+    participations = Participation.objects.filter(matter=matter)
     result = Result(
         roll_size=matter.roll_size or 0,
-        present=counts["present"],
-        participated=counts["total"],
+        present=participations.filter(_meeting_q()).count(),
+        participated=participations.count(),
         votes=votes,
         labels={o.pk: o.label for o in options},
     )
