@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -146,6 +147,30 @@ def _user(actor):
 # --- committees ---------------------------------------------------------------------------------
 
 
+def eligible_members(unit: Unit):
+    """The users who may sit on the unit's committee or its teams: the steering_member role
+    on the unit or above."""
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    holders = RoleGrant.objects.active().filter(role=Role.STEERING_MEMBER, unit_id__in=ids)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=holders.values("user_id"))
+        .order_by("full_name", "username")
+    )
+
+
+def _require_steering_member(user, unit: Unit) -> None:
+    if Role.STEERING_MEMBER not in permissions.roles_on(user, unit):
+        raise ValidationError(
+            _(
+                "%(user)s chưa được giao vai trò thành viên Ban Chỉ đạo tại %(unit)s / the user "
+                "has no steering_member role on this unit."
+            ),
+            code="not_a_steering_member",
+            params={"user": str(user), "unit": unit.name},
+        )
+
+
 @transaction.atomic
 def create_committee(
     *, actor, unit: Unit, name: str, decision_ref: str = "", established_on=None
@@ -190,19 +215,32 @@ def add_member(
     require(actor, "steering.organise", committee.unit)
     if position not in CommitteeMember.Position.values:
         raise ValidationError(_("Chức danh không hợp lệ / invalid position."), code="bad_position")
-    if Role.STEERING_MEMBER not in permissions.roles_on(user, committee.unit):
+    _require_steering_member(user, committee.unit)
+    if committee.members.filter(user=user, left_on__isnull=True).exists():
         raise ValidationError(
-            _(
-                "%(user)s chưa được giao vai trò thành viên Ban Chỉ đạo tại %(unit)s / the user "
-                "has no steering_member role on this unit."
-            ),
-            code="not_a_steering_member",
-            params={"user": str(user), "unit": committee.unit.name},
+            _("%(user)s đã là thành viên của Ban / the user already sits on the committee."),
+            code="already_member",
+            params={"user": str(user)},
+        )
+    if (
+        position == CommitteeMember.Position.HEAD
+        and committee.members.filter(
+            position=CommitteeMember.Position.HEAD, left_on__isnull=True
+        ).exists()
+    ):
+        raise ValidationError(
+            _("%(committee)s đã có Trưởng ban / the committee already has a sitting head."),
+            code="head_exists",
+            params={"committee": committee.name},
         )
     try:
         with transaction.atomic():
             member = CommitteeMember.objects.create(
-                committee=committee, user=user, position=position, title=title[:200], since=since
+                committee=committee,
+                user=user,
+                position=position,
+                title=(title or "")[:200],
+                since=since,
             )
     except IntegrityError:
         raise ValidationError(
@@ -290,6 +328,12 @@ def add_team(*, actor, plan: InspectionPlan, name: str, leader, members=()) -> I
     unit = plan.committee.unit
     require(actor, "steering.manage", unit)
     name = _text(name, _("tên đoàn"), "name", 120)
+    if leader is None:
+        raise ValidationError(
+            _("Cần chọn trưởng đoàn / a team needs a leader."), code="leader_required"
+        )
+    for person in (leader, *members):
+        _require_steering_member(person, unit)
     if plan.teams.filter(name=name).exists():
         raise ValidationError(
             _("Kế hoạch đã có đoàn “%(name)s” / the team exists."),

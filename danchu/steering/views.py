@@ -12,15 +12,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from danchu.accounts import permissions
 from danchu.core.errors import ValidationError, first_message
 from danchu.core.views import perform
 from danchu.steering import indicators as ind
 from danchu.steering import reports, services
+from danchu.steering.forms import CommitteeForm, MemberForm, PlanForm, TeamForm, VisitForm
 from danchu.steering.models import (
     ChecklistResult,
+    Committee,
     Finding,
     InspectionPlan,
     Recommendation,
@@ -104,6 +106,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "recommendations": list(services.open_recommendations(unit)[:50]),
         "jobs": ReportJob.objects.filter(unit=unit).order_by("-created_at")[:5],
         "can_manage": permissions.can(request.user, "steering.manage", unit),
+        "can_organise": permissions.can(request.user, "steering.organise", unit),
         "today": today,
     }
     return render(request, "steering/dashboard.html", context)
@@ -200,6 +203,7 @@ def plan_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "unit": plan.committee.unit,
             "teams": plan.teams.select_related("leader").prefetch_related("members"),
             "visits": visits,
+            "can_manage": permissions.can(request.user, "steering.manage", plan.committee.unit),
         },
     )
 
@@ -323,6 +327,186 @@ def close_recommendation(request: HttpRequest, code: str, pk: int, rec_id: int) 
         lambda: services.close_recommendation(actor=request.user, recommendation=rec),
         _("Đã kết thúc kiến nghị."),
     )
+
+
+# --- setting up: the committee and its members, plans, teams, visits ------------------------------
+
+
+def _unit_for(request, code: str, permission: str) -> Unit:
+    """The unit, once the user holds `permission` on it (403 with the reason otherwise)."""
+    unit = _unit_or_404(code)
+    services.require(request.user, permission, unit)
+    return unit
+
+
+def _own_committee(unit: Unit) -> Committee:
+    committee = Committee.objects.filter(unit=unit).select_related("unit").first()
+    if committee is None:
+        raise Http404(_("%(unit)s chưa có Ban Chỉ đạo.") % {"unit": unit.name})
+    return committee
+
+
+def _plan_to_manage(request, code: str, pk: int) -> InspectionPlan:
+    unit = _unit_for(request, code, "steering.manage")
+    return get_object_or_404(
+        InspectionPlan.objects.select_related("committee__unit", "checklist"),
+        pk=pk,
+        committee__unit=unit,
+    )
+
+
+def _submit(request, form, step, success: str):
+    """Validate the form and run one service step; None leaves the reasons on the form.
+
+    The service runs in its own transaction, so a refusal has written nothing.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        result = step(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, first_message(exc))
+        return None
+    messages.success(request, success)
+    return result
+
+
+def _render_form(request, unit: Unit, form, context: dict) -> HttpResponse:
+    """A set-up form page: 422 with the reasons when a submitted form was refused."""
+    return render(
+        request,
+        "steering/setup_form.html",
+        {"unit": unit, "form": form, **context},
+        status=422 if form.is_bound else 200,
+    )
+
+
+@login_required
+def committee(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit's committee: set it up, then seat its head, deputies and members."""
+    unit = _unit_for(request, code, "steering.organise")
+    return _render_committee(request, unit)
+
+
+def _render_committee(request, unit: Unit, *, committee_form=None, member_form=None):
+    committee = Committee.objects.filter(unit=unit).first()
+    seated = committee.members.filter(left_on__isnull=True) if committee else None
+    return render(
+        request,
+        "steering/committee.html",
+        {
+            "unit": unit,
+            "committee": committee,
+            "members": seated.select_related("user") if seated is not None else [],
+            "can_have_committee": unit.kind in (Unit.Kind.PROVINCE, Unit.Kind.COMMUNE),
+            "committee_form": committee_form or CommitteeForm(),
+            "member_form": member_form or MemberForm(unit=unit),
+        },
+        status=422 if committee_form is not None or member_form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def create_committee(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit_for(request, code, "steering.organise")
+    form = CommitteeForm(request.POST)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.create_committee(actor=request.user, unit=unit, **data),
+        _("Đã thành lập Ban Chỉ đạo / the committee is set up."),
+    )
+    if done:
+        return redirect("steering:committee", unit.code)
+    return _render_committee(request, unit, committee_form=form)
+
+
+@login_required
+@require_POST
+def add_member(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit_for(request, code, "steering.organise")
+    committee = _own_committee(unit)
+    form = MemberForm(request.POST, unit=unit)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.add_member(actor=request.user, committee=committee, **data),
+        _("Đã cử thành viên Ban Chỉ đạo / the member is seated."),
+    )
+    if done:
+        return redirect("steering:committee", unit.code)
+    return _render_committee(request, unit, member_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_plan(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit_for(request, code, "steering.manage")
+    committee = _own_committee(unit)
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        plan = _submit(
+            request,
+            form,
+            lambda data: services.create_plan(actor=request.user, committee=committee, **data),
+            _("Đã lập kế hoạch kiểm tra / the plan is created."),
+        )
+        if plan:
+            return redirect(plan)
+    else:
+        half = current_half(timezone.localdate())
+        form = PlanForm(initial={"period": half.code, "starts_on": half.start, "ends_on": half.end})
+    return _render_form(
+        request, unit, form, {"heading": _("Lập kế hoạch kiểm tra"), "submit": _("Lập kế hoạch")}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_team(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _plan_to_manage(request, code, pk)
+    unit = plan.committee.unit
+    form = TeamForm(request.POST, unit=unit) if request.method == "POST" else TeamForm(unit=unit)
+    if form.is_bound:
+        done = _submit(
+            request,
+            form,
+            lambda data: services.add_team(actor=request.user, plan=plan, **data),
+            _("Đã thêm đoàn kiểm tra / the team is added."),
+        )
+        if done:
+            return redirect(plan)
+    context = {"plan": plan, "heading": _("Thêm đoàn kiểm tra"), "submit": _("Thêm đoàn")}
+    return _render_form(request, unit, form, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_visit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _plan_to_manage(request, code, pk)
+    unit = plan.committee.unit
+    if request.method == "POST":
+        form = VisitForm(request.POST, plan=plan)
+        done = _submit(
+            request,
+            form,
+            lambda data: services.schedule_visit(actor=request.user, plan=plan, **data),
+            _("Đã lên lịch kiểm tra / the visit is scheduled."),
+        )
+        if done:
+            return redirect(plan)
+    else:
+        planned = min(max(timezone.localdate(), plan.starts_on), plan.ends_on)
+        form = VisitForm(plan=plan, initial={"planned_on": planned})
+    context = {
+        "plan": plan,
+        "heading": _("Lên lịch kiểm tra một đơn vị"),
+        "submit": _("Lên lịch"),
+        "unit_choices": [unit, *Unit.objects.current().filter(parent=unit).order_by("sort_key")],
+        "needs_team": not form.is_bound and not plan.teams.exists(),
+    }
+    return _render_form(request, unit, form, context)
 
 
 # --- the inspected unit -------------------------------------------------------------------------
