@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -26,11 +27,17 @@ from danchu.core.errors import ValidationError
 from danchu.steering import indicators as ind
 from danchu.steering import reports, services
 from danchu.steering.models import (
+    Checklist,
+    ChecklistItem,
+    Committee,
+    CommitteeMember,
     Finding,
     HotSpotRule,
     InspectionPlan,
+    InspectionTeam,
     Recommendation,
     ReportJob,
+    Visit,
 )
 from danchu.steering.periods import Period, current_half, parse_period
 from danchu.units.models import Unit
@@ -404,6 +411,232 @@ def unit_inspections(request, code: str):
         "plans": list(plans),
         "findings": list(services.visible_findings(request.auth, unit)[:500]),
     }
+
+
+# --- setting up: the committee, plans, teams, visits, findings -------------------------------------
+
+
+class MemberOut(Schema):
+    id: int
+    user: str = Field(..., alias="user.username")
+    name: str = Field(..., alias="user.full_name")
+    position: str
+    title: str
+    since: dt.date | None
+
+
+class CommitteeOut(Schema):
+    id: int
+    unit: str = Field(..., alias="unit.code")
+    name: str
+    decision_ref: str
+    established_on: dt.date | None
+    members: list[MemberOut]
+
+    @staticmethod
+    def resolve_members(obj: Committee) -> list[CommitteeMember]:
+        return list(obj.members.filter(left_on__isnull=True).select_related("user"))
+
+
+class CommitteeIn(Schema):
+    name: Text = Field(..., max_length=300)
+    decision_ref: Text = Field("", max_length=120, description="the founding decision's number")
+    established_on: dt.date | None = None
+
+
+class MemberIn(Schema):
+    user: Text = Field(..., max_length=150, description="user name; holds steering_member here")
+    position: Text = Field(..., max_length=8, description="head, deputy or member")
+    title: Text = Field("", max_length=200, description="the member's main office")
+    since: dt.date | None = None
+
+
+class PlanIn(Schema):
+    title: Text = Field(..., max_length=300)
+    period: Text = Field(..., max_length=10, description="2026-05, 2026Q2, 2026H1 or 2026")
+    starts_on: dt.date
+    ends_on: dt.date
+    checklist: int | None = Field(None, description="checklist id; null: the default one")
+
+
+class TeamOut(Schema):
+    id: int
+    plan: int = Field(..., alias="plan_id")
+    name: str
+    leader: str = Field(..., alias="leader.username")
+    members: list[str]
+
+    @staticmethod
+    def resolve_members(obj: InspectionTeam) -> list[str]:
+        return sorted(m.username for m in obj.members.all())
+
+
+class TeamIn(Schema):
+    name: Text = Field(..., max_length=120)
+    leader: Text = Field(..., max_length=150, description="user name")
+    members: list[Text] = Field([], max_length=50, description="user names")
+
+
+class VisitIn(Schema):
+    team: int = Field(..., description="id of a team of the plan")
+    unit: Text = Field(..., max_length=32, description="code of a unit in the committee's area")
+    planned_on: dt.date
+
+
+class FindingIn(Schema):
+    text: Text = Field(..., max_length=4000)
+    severity: Text = Field(..., max_length=8, description="low, medium or high")
+    item: int | None = Field(None, description="number of the checklist item it concerns")
+
+
+def _user_named(username: str):
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ValidationError(
+            _("Không có người dùng %(name)s / unknown user."),
+            code="unknown_user",
+            params={"name": username[:150]},
+        )
+    return user
+
+
+def _own_committee(unit: Unit) -> Committee:
+    committee = Committee.objects.filter(unit=unit).select_related("unit").first()
+    if committee is None:
+        raise Http404(
+            _("%(unit)s chưa có Ban Chỉ đạo / the unit has no committee.") % {"unit": unit.name}
+        )
+    return committee
+
+
+def _plan_to_manage(request, plan_id: int) -> InspectionPlan:
+    plan = get_object_or_404(InspectionPlan.objects.select_related("committee__unit"), pk=plan_id)
+    services.require(request.auth, "steering.manage", plan.committee.unit)
+    return plan
+
+
+def _checklist(pk: int | None) -> Checklist:
+    rows = Checklist.objects.filter(active=True)
+    checklist = rows.filter(pk=pk).first() if pk is not None else rows.first()
+    if checklist is None:
+        raise ValidationError(
+            _("Không có bộ tiêu chí này / unknown checklist."), code="unknown_checklist"
+        )
+    return checklist
+
+
+@router.post(
+    "/steering/units/{code}/committee",
+    response={201: CommitteeOut},
+    auth=BearerToken(),
+    summary="Set up the unit's steering committee (a province or a commune; commune chair)",
+)
+def create_committee(request, code: str, payload: CommitteeIn):
+    unit = _unit(code)
+    services.require(request.auth, "steering.organise", unit)
+    return Status(201, services.create_committee(actor=request.auth, unit=unit, **payload.dict()))
+
+
+@router.post(
+    "/steering/units/{code}/committee/members",
+    response={201: MemberOut},
+    auth=BearerToken(),
+    summary="Seat a head, deputy or member: a user with the steering_member role (chair)",
+)
+def add_committee_member(request, code: str, payload: MemberIn):
+    unit = _unit(code)
+    services.require(request.auth, "steering.organise", unit)
+    committee = _own_committee(unit)
+    data = payload.dict()
+    data["user"] = _user_named(data["user"])
+    return Status(201, services.add_member(actor=request.auth, committee=committee, **data))
+
+
+@router.post(
+    "/steering/units/{code}/plans",
+    response={201: PlanOut},
+    auth=BearerToken(),
+    summary="Create an inspection plan of the unit's committee: period, dates and checklist",
+)
+def create_plan(request, code: str, payload: PlanIn):
+    unit = _unit(code)
+    services.require(request.auth, "steering.manage", unit)
+    committee = _own_committee(unit)
+    data = payload.dict()
+    data["checklist"] = _checklist(data["checklist"])
+    return Status(201, services.create_plan(actor=request.auth, committee=committee, **data))
+
+
+@router.post(
+    "/steering/plans/{plan_id}/teams",
+    response={201: TeamOut},
+    auth=BearerToken(),
+    summary="Add an inspection team: a leader and members with the steering_member role",
+)
+def create_team(request, plan_id: int, payload: TeamIn):
+    plan = _plan_to_manage(request, plan_id)
+    team = services.add_team(
+        actor=request.auth,
+        plan=plan,
+        name=payload.name,
+        leader=_user_named(payload.leader),
+        members=[_user_named(name) for name in payload.members],
+    )
+    return Status(201, team)
+
+
+@router.post(
+    "/steering/plans/{plan_id}/visits",
+    response={201: VisitOut},
+    auth=BearerToken(),
+    summary="Schedule a team's visit to a unit in the committee's area, within the plan's dates",
+)
+def create_visit(request, plan_id: int, payload: VisitIn):
+    plan = _plan_to_manage(request, plan_id)
+    team = InspectionTeam.objects.filter(pk=payload.team, plan=plan).first()
+    if team is None:
+        raise ValidationError(
+            _("Đoàn không thuộc kế hoạch này / the team is not in this plan."), code="bad_team"
+        )
+    try:
+        unit = get_unit(payload.unit)
+    except ValidationError:
+        raise ValidationError(
+            _("Không tìm thấy đơn vị có mã %(code)s / unknown unit."),
+            code="unknown_unit",
+            params={"code": payload.unit},
+        ) from None
+    visit = services.schedule_visit(
+        actor=request.auth, plan=plan, team=team, unit=unit, planned_on=payload.planned_on
+    )
+    return Status(201, visit)
+
+
+@router.post(
+    "/steering/visits/{visit_id}/findings",
+    response={201: FindingOut},
+    auth=BearerToken(),
+    summary="Record a finding of a visit already done, with its severity",
+)
+def create_finding(request, visit_id: int, payload: FindingIn):
+    visit = get_object_or_404(
+        Visit.objects.select_related("plan__committee__unit", "unit"), pk=visit_id
+    )
+    services.require(request.auth, "steering.manage", visit.plan.committee.unit)
+    item = None
+    if payload.item is not None:
+        item = ChecklistItem.objects.filter(
+            checklist=visit.plan.checklist_id, number=payload.item
+        ).first()
+        if item is None:
+            raise ValidationError(
+                _("Tiêu chí không thuộc bộ tiêu chí của kế hoạch / unknown checklist item."),
+                code="bad_item",
+            )
+    finding = services.add_finding(
+        actor=request.auth, visit=visit, text=payload.text, severity=payload.severity, item=item
+    )
+    return Status(201, finding)
 
 
 class RecommendationIn(Schema):

@@ -27,12 +27,14 @@ from tests.conftest import client_for, make_user
 from .conftest import verified
 
 D = dt.date
-MODELS = (Committee, CommitteeMember, InspectionPlan, InspectionTeam, Visit, Finding, Event)
+MODELS = (Committee, CommitteeMember, InspectionPlan, InspectionTeam, Visit, Finding)
 
 
 def written() -> tuple[int, ...]:
-    """The number of rows of every table a set-up step can write."""
-    return tuple(model.objects.count() for model in MODELS)
+    """The number of rows of every table a set-up step can write, and of audit events (but
+    for the API tokens the tests create on the way)."""
+    events = Event.objects.exclude(action="accounts.token_created").count()
+    return (*(model.objects.count() for model in MODELS), events)
 
 
 def _api(user):
@@ -496,3 +498,363 @@ def test_users_outside_the_unit_are_refused(
     )
     assert response.status_code == 403 and "ngoài phạm vi" in response.content.decode()
     assert written() == before
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
+def test_api_sets_up_a_committee_and_an_inspection(
+    chair, commune, commune_member, second_member, village, checklist
+):
+    blank = _post_json(chair, "/api/v1/steering/units/10402/committee", {"name": " "})
+    assert blank.status_code == 422 and "Cần nhập tên Ban Chỉ đạo" in blank.json()["detail"]
+    assert not Committee.objects.exists()
+    created = _post_json(
+        chair,
+        "/api/v1/steering/units/10402/committee",
+        {"name": "Ban Chỉ đạo xã Ứng Hòa", "decision_ref": "12/QĐ-UBND"},
+    )
+    assert created.status_code == 201
+    assert created.json() | {"id": 0} == {
+        "id": 0,
+        "unit": "10402",
+        "name": "Ban Chỉ đạo xã Ứng Hòa",
+        "decision_ref": "12/QĐ-UBND",
+        "established_on": None,
+        "members": [],
+    }
+    seated = _post_json(
+        chair,
+        "/api/v1/steering/units/10402/committee/members",
+        {"user": "uy_vien_xa", "position": "head", "since": "2026-11-01"},
+    )
+    assert seated.status_code == 201
+    assert (seated.json()["user"], seated.json()["position"], seated.json()["since"]) == (
+        "uy_vien_xa",
+        "head",
+        "2026-11-01",
+    )
+
+    plan = _post_json(
+        commune_member,
+        "/api/v1/steering/units/10402/plans",
+        {
+            "title": "Kiểm tra quý IV",
+            "period": "2026Q4",
+            "starts_on": "2026-10-01",
+            "ends_on": "2026-12-31",
+        },
+    )
+    assert plan.status_code == 201
+    assert (plan.json()["period"], plan.json()["checklist"]) == ("2026Q4", checklist.name)
+    plan_id = plan.json()["id"]
+    team = _post_json(
+        commune_member,
+        f"/api/v1/steering/plans/{plan_id}/teams",
+        {"name": "Đoàn số 1", "leader": "uy_vien_xa", "members": ["uy_vien_xa_2"]},
+    )
+    assert team.status_code == 201
+    assert team.json() | {"id": 0} == {
+        "id": 0,
+        "plan": plan_id,
+        "name": "Đoàn số 1",
+        "leader": "uy_vien_xa",
+        "members": ["uy_vien_xa_2"],
+    }
+    visit = _post_json(
+        commune_member,
+        f"/api/v1/steering/plans/{plan_id}/visits",
+        {"team": team.json()["id"], "unit": village.code, "planned_on": "2026-11-20"},
+    )
+    assert visit.status_code == 201
+    assert (visit.json()["unit"], visit.json()["planned_on"], visit.json()["visited_on"]) == (
+        village.code,
+        "2026-11-20",
+        None,
+    )
+    url = f"/api/v1/steering/visits/{visit.json()['id']}/findings"
+    early = _post_json(commune_member, url, {"text": "Chưa niêm yết", "severity": "medium"})
+    assert early.status_code == 422 and "record the visit first" in early.json()["detail"]
+    recorded = Visit.objects.get(pk=visit.json()["id"])
+    services.record_visit(
+        actor=commune_member,
+        visit=recorded,
+        visited_on=D(2026, 11, 20),
+        results={i.pk: ("met", "") for i in checklist.items.all()},
+    )
+    finding = _post_json(
+        commune_member, url, {"text": "Chưa niêm yết", "severity": "medium", "item": 2}
+    )
+    assert finding.status_code == 201
+    assert (finding.json()["text"], finding.json()["severity"], finding.json()["unit"]) == (
+        "Chưa niêm yết",
+        "medium",
+        village.code,
+    )
+    assert Finding.objects.get().item.number == 2
+    assert Event.objects.filter(action__startswith="steering.").count() == 7
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "body", "message"),
+    [
+        ("chair", "units/10402/committee", {"name": "Ban mới"}, "already has a committee"),
+        ("chair", "units/10402/committee", {}, "invalid input"),
+        ("chair", "units/VILLAGE/committee", {"name": "Ban"}, "cấp tỉnh hoặc cấp xã"),
+        (
+            "chair",
+            "units/10402/committee/members",
+            {"user": "can_bo_xa", "position": "member"},
+            "no steering_member role",
+        ),
+        (
+            "chair",
+            "units/10402/committee/members",
+            {"user": "uy_vien_xa_2", "position": "head"},
+            "already has a sitting head",
+        ),
+        (
+            "chair",
+            "units/10402/committee/members",
+            {"user": "khong_co", "position": "member"},
+            "unknown user",
+        ),
+        (
+            "chair",
+            "units/10402/committee/members",
+            {"user": "uy_vien_xa_2", "position": "boss"},
+            "invalid position",
+        ),
+        (
+            "member",
+            "units/10402/plans",
+            {"title": "K", "period": "2026Q4", "starts_on": "2026-12-31", "ends_on": "2026-10-01"},
+            "the plan's dates are invalid",
+        ),
+        (
+            "member",
+            "units/10402/plans",
+            {"title": "K", "period": "2026Q9", "starts_on": "2026-10-01", "ends_on": "2026-12-31"},
+            "invalid period",
+        ),
+        (
+            "member",
+            "units/10402/plans",
+            {
+                "title": "K",
+                "period": "2026Q4",
+                "starts_on": "2026-10-01",
+                "ends_on": "2026-12-31",
+                "checklist": 999999,
+            },
+            "unknown checklist",
+        ),
+        (
+            "member",
+            "plans/PLAN/teams",
+            {"name": "Đoàn 2", "leader": "can_bo_xa"},
+            "no steering_member role",
+        ),
+        (
+            "member",
+            "plans/PLAN/teams",
+            {"name": "Đoàn 2", "leader": "uy_vien_xa", "members": ["can_bo_xa"]},
+            "no steering_member role",
+        ),
+        (
+            "member",
+            "plans/PLAN/teams",
+            {"name": "Đoàn số 1", "leader": "uy_vien_xa"},
+            "the team exists",
+        ),
+        (
+            "member",
+            "plans/PLAN/visits",
+            {"team": "TEAM", "unit": "VILLAGE", "planned_on": "2027-01-05"},
+            "the visit must fall within the plan",
+        ),
+        (
+            "member",
+            "plans/PLAN/visits",
+            {"team": "TEAM", "unit": "10405", "planned_on": "2026-12-01"},
+            "outside the committee's area",
+        ),
+        (
+            "member",
+            "plans/PLAN/visits",
+            {"team": "TEAM", "unit": "khong-co", "planned_on": "2026-12-01"},
+            "unknown unit",
+        ),
+        (
+            "member",
+            "plans/PLAN/visits",
+            {"team": 999999, "unit": "VILLAGE", "planned_on": "2026-12-01"},
+            "the team is not in this plan",
+        ),
+        ("member", "visits/VISIT/findings", {"text": "X", "severity": "huge"}, "invalid severity"),
+        (
+            "member",
+            "visits/VISIT/findings",
+            {"text": "X", "severity": "low", "item": 99},
+            "unknown checklist item",
+        ),
+    ],
+)
+def test_api_bad_input_is_explained_and_writes_nothing(
+    chair,
+    commune_member,
+    second_member,
+    officer,
+    plan,
+    team,
+    village,
+    other_commune,
+    checklist,
+    who,
+    url,
+    body,
+    message,
+):
+    services.add_member(
+        actor=SYSTEM, committee=plan.committee, user=commune_member, position="head"
+    )
+    visit = services.schedule_visit(
+        actor=SYSTEM, plan=plan, team=team, unit=village, planned_on=D(2026, 11, 2)
+    )
+    services.record_visit(
+        actor=SYSTEM,
+        visit=visit,
+        visited_on=D(2026, 11, 2),
+        results={i.pk: ("met", "") for i in checklist.items.all()},
+    )
+    url = url.replace("PLAN", str(plan.pk)).replace("VISIT", str(visit.pk))
+    url = url.replace("VILLAGE", village.code)
+    body = {
+        k: {"TEAM": team.pk, "VILLAGE": village.code}.get(v, v) if isinstance(v, str) else v
+        for k, v in body.items()
+    }
+    actor = chair if who == "chair" else commune_member
+    before = written()
+    response = _post_json(actor, f"/api/v1/steering/{url}", body)
+    assert response.status_code == 422, response.json()
+    assert message in response.json()["detail"]
+    assert " / " in response.json()["detail"]
+    assert written() == before
+
+
+def test_api_unknown_records_are_404(commune_member, chair):
+    assert (
+        _post_json(chair, "/api/v1/steering/units/khong-co/committee", {"name": "B"}).status_code
+        == 404
+    )
+    missing = _post_json(
+        chair,
+        "/api/v1/steering/units/10402/committee/members",
+        {"user": "uy_vien_xa", "position": "head"},
+    )
+    assert missing.status_code == 404 and "chưa có Ban Chỉ đạo" in missing.json()["detail"]
+    body = {"name": "Đoàn", "leader": "uy_vien_xa"}
+    assert (
+        _post_json(commune_member, "/api/v1/steering/plans/999999/teams", body).status_code == 404
+    )
+    finding = {"text": "X", "severity": "low"}
+    assert (
+        _post_json(commune_member, "/api/v1/steering/visits/999999/findings", finding).status_code
+        == 404
+    )
+    assert not CommitteeMember.objects.exists()
+
+
+API_ORGANISE = {
+    "anonymous": 401,
+    "resident": 403,
+    "village_head": 403,
+    "officer": 403,
+    "steering_member": 403,
+    "chair": 201,
+}
+API_MANAGE = API_ORGANISE | {"steering_member": 201, "chair": 403}
+
+
+@pytest.mark.parametrize(("persona", "status"), API_ORGANISE.items())
+def test_api_committee_permission_matrix(people, commune, persona, status):
+    user = people[persona]
+    before = written()
+    created = _post_json(user, "/api/v1/steering/units/10402/committee", {"name": "Ban Chỉ đạo xã"})
+    assert created.status_code == status
+    if status != 201:
+        assert written() == before
+        services.create_committee(actor=SYSTEM, unit=commune, name="Ban Chỉ đạo xã")
+    if status == 403:
+        assert "ngoài phạm vi Ban Chỉ đạo" in created.json()["detail"]
+    before = written()
+    seated = _post_json(
+        user,
+        "/api/v1/steering/units/10402/committee/members",
+        {"user": "uy_vien_xa", "position": "head"},
+    )
+    assert seated.status_code == status
+    assert (written() == before) == (status != 201)
+
+
+@pytest.mark.parametrize(("persona", "status"), API_MANAGE.items())
+def test_api_inspection_permission_matrix(people, plan, team, village, checklist, persona, status):
+    user = people[persona]
+    done = services.schedule_visit(
+        actor=SYSTEM, plan=plan, team=team, unit=plan.committee.unit, planned_on=D(2026, 11, 2)
+    )
+    services.record_visit(
+        actor=SYSTEM,
+        visit=done,
+        visited_on=D(2026, 11, 2),
+        results={i.pk: ("met", "") for i in checklist.items.all()},
+    )
+    steps = [
+        (
+            "units/10402/plans",
+            {"title": "K", "period": "2026Q4", "starts_on": "2026-10-01", "ends_on": "2026-12-31"},
+        ),
+        (f"plans/{plan.pk}/teams", {"name": "Đoàn số 2", "leader": "uy_vien_xa"}),
+        (
+            f"plans/{plan.pk}/visits",
+            {"team": team.pk, "unit": village.code, "planned_on": "2026-12-01"},
+        ),
+        (f"visits/{done.pk}/findings", {"text": "Chưa niêm yết", "severity": "low"}),
+    ]
+    for url, body in steps:
+        before = written()
+        response = _post_json(user, f"/api/v1/steering/{url}", body)
+        assert response.status_code == status, (url, response.json())
+        if status == 403:
+            assert "ngoài phạm vi Ban Chỉ đạo" in response.json()["detail"]
+        assert (written() == before) == (status != 201), url
+
+
+def test_api_users_outside_the_unit_are_refused(outside_chair, outside_member, plan, team, village):
+    before = written()
+    assert (
+        _post_json(
+            outside_chair, "/api/v1/steering/units/10402/committee", {"name": "Ban"}
+        ).status_code
+        == 403
+    )
+    response = _post_json(
+        outside_member,
+        f"/api/v1/steering/plans/{plan.pk}/visits",
+        {"team": team.pk, "unit": village.code, "planned_on": "2026-12-01"},
+    )
+    assert response.status_code == 403 and "ngoài phạm vi" in response.json()["detail"]
+    assert written() == before
+
+
+def test_the_new_endpoints_are_documented(member):
+    spec = _api(member).get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/steering/units/{code}/committee",
+        "/api/v1/steering/units/{code}/committee/members",
+        "/api/v1/steering/units/{code}/plans",
+        "/api/v1/steering/plans/{plan_id}/teams",
+        "/api/v1/steering/plans/{plan_id}/visits",
+        "/api/v1/steering/visits/{visit_id}/findings",
+    ):
+        assert spec[path]["post"]["summary"], path
