@@ -1055,6 +1055,7 @@ def _apply_rule(matter: Matter, result: Result) -> None:
         result.attendance_ok = matter.ballot_fallback or more_than_half(result.present, base)
     if matter.kind == Matter.Kind.ELECTION and settings.DECISIONS_ELECTION_BASE == "present":
         base = result.present  # only if legal review finds NĐ 59 Art 7 counts those present
+        # xgettext:no-python-format
         result.rule = _("Quá 50% số hộ có mặt tán thành")
     if matter.kind == Matter.Kind.ELECTION:
         result.article = "Điều 7 Nghị định 59/2023/NĐ-CP (tỷ lệ chưa đối chiếu văn bản)"
