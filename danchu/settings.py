@@ -299,6 +299,9 @@ UNIT_PAGE_CACHE_SECONDS = env_int("DANCHU_UNIT_PAGE_CACHE_SECONDS", 30, minimum=
 # danchu asks for at least this many days so residents have time to read and answer.
 CONSULTATION_MIN_DAYS = env_int("DANCHU_CONSULTATION_MIN_DAYS", 10, minimum=1)
 CONSULTATION_OPINION_MAX_CHARS = env_int("DANCHU_CONSULTATION_OPINION_MAX_CHARS", 4000, minimum=100)
+# How many public opinions the published synthesis (page and PDF) quotes under each group; the
+# rest are counted, and every one of them is on the group's own page.
+CONSULTATION_SYNTHESIS_QUOTES = env_int("DANCHU_CONSULTATION_SYNTHESIS_QUOTES", 10, minimum=1)
 
 # Dân kiểm tra: petitions, feedback, complaints and denunciations (LAW.md §2.8). Verified periods
 # are constants in danchu/petitions/services.py; these are the UNVERIFIED ones and local choices,

@@ -11,7 +11,8 @@ Vietnamese, whatever the interface language; rendered offline with the DejaVu fo
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from danchu.consultations.models import Channel, Consultation, Opinion, OpinionGroup
@@ -39,21 +40,41 @@ def _leader(unit: Unit) -> str:
     return f"Trưởng {kind.lower()}"
 
 
-def synthesis_groups(consultation: Consultation) -> dict[str, list[OpinionGroup]]:
-    """The groups of the synthesis, accepted and not accepted, each with its opinions that
-    are not hidden: `count` of them, the `public_opinions`, and `private_count`."""
-    groups = consultation.groups.prefetch_related(
-        Prefetch(
-            "opinions",
-            queryset=Opinion.objects.filter(hidden=False).select_related("section"),
-        )
+def first_of_each_group(opinions, limit: int) -> dict[int, list[Opinion]]:
+    """{group id: its first `limit` opinions of `opinions`, oldest first}, in one query
+    whatever the number of opinions (a window function ranks them within their group)."""
+    ranked = opinions.filter(group__isnull=False).annotate(
+        rank=Window(RowNumber(), partition_by=[F("group_id")], order_by=F("pk").asc())
+    )
+    result: dict[int, list[Opinion]] = {}
+    for opinion in ranked.filter(rank__lte=limit).order_by("group_id", "pk"):
+        result.setdefault(opinion.group_id, []).append(opinion)
+    return result
+
+
+def synthesis_groups(
+    consultation: Consultation, quotes: int | None = None
+) -> dict[str, list[OpinionGroup]]:
+    """The groups of the synthesis, accepted and not accepted, each with the opinions that are
+    not hidden: `count` of them, `public_opinions` (the first `quotes` public ones, quoted),
+    `more_public` (the public ones not quoted) and `private_count`. Three queries, whatever
+    the number of opinions: the synthesis summarises; every public opinion stays readable on
+    its group's page."""
+    limit = quotes or settings.CONSULTATION_SYNTHESIS_QUOTES
+    visible = Q(opinions__hidden=False)
+    groups = consultation.groups.annotate(
+        count=Count("opinions", filter=visible),
+        public_count=Count("opinions", filter=visible & Q(opinions__is_public=True)),
+    )
+    quoted = first_of_each_group(
+        consultation.opinions.filter(hidden=False, is_public=True).select_related("section"),
+        limit,
     )
     result: dict[str, list[OpinionGroup]] = {"accepted": [], "not_accepted": []}
     for group in groups:
-        opinions = list(group.opinions.all())
-        group.count = len(opinions)
-        group.public_opinions = [o for o in opinions if o.is_public]
-        group.private_count = group.count - len(group.public_opinions)
+        group.public_opinions = quoted.get(group.pk, [])
+        group.more_public = group.public_count - len(group.public_opinions)
+        group.private_count = group.count - group.public_count
         key = "accepted" if group.answer == OpinionGroup.Answer.ACCEPTED else "not_accepted"
         result[key].append(group)
     return result

@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("<str:code>/consultations/<int:pk>/groups/", views.group_opinions, name="group"),
     path(
+        "<str:code>/consultations/<int:pk>/groups/<int:group_id>/",
+        views.synthesis_group,
+        name="synthesis_group",
+    ),
+    path(
         "<str:code>/consultations/<int:pk>/groups/<int:group_id>/answer/",
         views.answer,
         name="answer",

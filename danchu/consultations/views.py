@@ -12,6 +12,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +25,11 @@ from django.views.decorators.vary import vary_on_headers
 from danchu.accounts import permissions
 from danchu.consultations import forms, services
 from danchu.consultations.models import Consultation, Opinion, OpinionGroup
-from danchu.consultations.printing import opinions_by_channel, synthesis_groups
+from danchu.consultations.printing import (
+    first_of_each_group,
+    opinions_by_channel,
+    synthesis_groups,
+)
 from danchu.core.errors import ValidationError, first_message
 from danchu.core.views import perform
 from danchu.units.models import Unit
@@ -299,14 +305,73 @@ def synthesis(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return _render_board(request, consultation)
 
 
+BOARD_PAGE = 50  # opinions listed at a time on the board and on a group's public page
+BOARD_PREVIEW = 3  # opinions shown under each group and in the hidden box of the board
+
+
+def _board_listing(request: HttpRequest, consultation: Consultation) -> tuple[str, object, dict]:
+    """Which opinions the board lists (ungrouped by default, one group's, or the hidden ones),
+    as (kind, group or None, querystring part for the pager)."""
+    raw_group = request.GET.get("group", "")
+    if raw_group.isdigit():
+        group = consultation.groups.filter(pk=int(raw_group)).first()
+        if group is not None:
+            return "group", group, {"extra": f"group={group.pk}"}
+    if request.GET.get("hidden") == "1":
+        return "hidden", None, {"extra": "hidden=1"}
+    return "ungrouped", None, {"extra": ""}
+
+
 def _render_board(
     request: HttpRequest, consultation: Consultation, status: int = 200, **bound
 ) -> HttpResponse:
     """The officers' board; `bound` holds a form that failed, shown again with its errors:
-    enter_form, group_form, publish_form, or answer=(group_id, form) / moderate=(id, form)."""
-    opinions = list(consultation.opinions.select_related("section", "group"))
-    groups = list(consultation.groups.all())
-    _attach_forms(opinions, groups, bound.pop("moderate", None), bound.pop("answer", None))
+    enter_form, group_form, publish_form, or answer=(group_id, form) / moderate=(id, form).
+
+    The board lists one page of opinions at a time — ungrouped ones by default, or those of
+    one group (`?group=`), or the hidden ones (`?hidden=1`) — and shows each group with its
+    count and first opinions, so its size and its queries stay the same whether a consultation
+    drew ten opinions or a hundred thousand."""
+    moderate_id, moderate_form = bound.pop("moderate", None) or (None, None)
+    answer_id, answer_form = bound.pop("answer", None) or (None, None)
+    kind, focus, pager = _board_listing(request, consultation)
+    base = consultation.opinions.select_related("section", "group")
+    listed = {
+        "ungrouped": base.filter(group__isnull=True, hidden=False),
+        "group": base.filter(group=focus, hidden=False),
+        "hidden": base.filter(hidden=True),
+    }[kind].order_by("pk")
+    page = Paginator(listed, BOARD_PAGE).get_page(request.GET.get("page"))
+    opinions = list(page.object_list)
+    if moderate_id is not None and all(o.pk != moderate_id for o in opinions):
+        # The opinion whose moderation failed is shown first, wherever it belongs.
+        opinions.insert(0, base.get(pk=moderate_id))
+    for opinion in opinions:
+        opinion.moderate_form = (
+            moderate_form
+            if opinion.pk == moderate_id
+            else forms.ModerateForm(
+                initial={"hidden": opinion.hidden, "note": opinion.moderation_note},
+                auto_id=f"o{opinion.pk}-%s",
+            )
+        )
+    groups = list(
+        consultation.groups.annotate(count=Count("opinions", filter=Q(opinions__hidden=False)))
+    )
+    previews = first_of_each_group(
+        consultation.opinions.filter(hidden=False).select_related("section"), BOARD_PREVIEW
+    )
+    for group in groups:
+        group.members = previews.get(group.pk, [])
+        group.answer_form = (
+            answer_form
+            if group.pk == answer_id
+            else forms.AnswerForm(
+                initial={"answer": group.answer, "reason": group.reason},
+                auto_id=f"g{group.pk}-%s",
+            )
+        )
+    hidden = consultation.opinions.filter(hidden=True).select_related("section").order_by("pk")
     context = {
         "consultation": consultation,
         "unit": consultation.unit,
@@ -314,10 +379,15 @@ def _render_board(
         "status": consultation.current_status,
         "published": consultation.status == Consultation.Status.ANSWERED,
         "editable": consultation.status != Consultation.Status.ANSWERED,
-        "ungrouped": [o for o in opinions if o.group_id is None and not o.hidden],
+        "listing": kind,
+        "focus": focus,
+        "page": page,
+        "pager": pager,
+        "opinions": opinions,
         "waiting_groups": [g for g in groups if not g.answer],
         "answered_groups": [g for g in groups if g.answer],
-        "hidden": [o for o in opinions if o.hidden],
+        "hidden_preview": list(hidden[:BOARD_PREVIEW]),
+        "hidden_count": hidden.count(),
         "unanswered_count": services.unanswered(consultation).count(),
         "by_channel": opinions_by_channel(consultation),
         "enter_form": forms.EnterOpinionForm(consultation=consultation),
@@ -328,30 +398,23 @@ def _render_board(
     return render(request, "consultations/synthesis.html", context, status=status)
 
 
-def _attach_forms(opinions: list, groups: list, moderate=None, answer=None) -> None:
-    """Give each opinion its moderation form and each group its members and answer form;
-    `moderate` and `answer` are (pk, bound form) of a step that failed."""
-    moderate_id, moderate_form = moderate or (None, None)
-    answer_id, answer_form = answer or (None, None)
-    for opinion in opinions:
-        opinion.moderate_form = (
-            moderate_form
-            if opinion.pk == moderate_id
-            else forms.ModerateForm(
-                initial={"hidden": opinion.hidden, "note": opinion.moderation_note},
-                auto_id=f"o{opinion.pk}-%s",
-            )
-        )
-    for group in groups:
-        group.members = [o for o in opinions if o.group_id == group.pk and not o.hidden]
-        group.answer_form = (
-            answer_form
-            if group.pk == answer_id
-            else forms.AnswerForm(
-                initial={"answer": group.answer, "reason": group.reason},
-                auto_id=f"g{group.pk}-%s",
-            )
-        )
+def synthesis_group(request: HttpRequest, code: str, pk: int, group_id: int) -> HttpResponse:
+    """Every public opinion of one group of the published synthesis, a page at a time."""
+    consultation = get_consultation_for(request.user, code, pk)
+    if consultation.status != Consultation.Status.ANSWERED:
+        raise Http404(_("Tổng hợp ý kiến chưa được công bố."))
+    group = get_object_or_404(consultation.groups, pk=group_id)
+    visible = group.opinions.filter(hidden=False)
+    public = visible.filter(is_public=True).select_related("section").order_by("pk")
+    page = Paginator(public, BOARD_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "consultation": consultation,
+        "unit": consultation.unit,
+        "group": group,
+        "page": page,
+        "private_count": visible.filter(is_public=False).count(),
+    }
+    return render(request, "consultations/synthesis_group.html", context)
 
 
 def _board_post(request, consultation: Consultation, form, call, success: str, target: str, bound):
