@@ -4,8 +4,10 @@ It builds a unit tree — by default one province of 126 communes and 5,040 vill
 size); with `--national` 34 provinces, 3,321 communes and 63,600 villages — and a year of the
 engines' records, inserted with COPY and analysed:
 
-- notices: 60 per commune and 2 per village (one in twelve on a radio item never aired, so
-  out of compliance);
+- notices: 60 per commune and 2 per village, each posted on its unit's board for the legal
+  period (one in twenty taken down early); one in twelve is on a radio item, aired on three
+  consecutive days (one in three of those only two, so out of compliance); one in twenty-five
+  published after its due date;
 - matters: 3 closed per village, each with a frozen roll of the village's households (425 on
   average: 27 million over 63,600 villages) and a turnout between 30 % and 95 %; one in
   five needs recognition, some decided late and some still pending;
@@ -247,18 +249,21 @@ def insert_records(tree, today, rng) -> dict:
         Opinion,
     )
     from danchu.decisions.models import Matter
-    from danchu.disclosures.models import Art11Item, Notice
+    from danchu.disclosures.models import Airing, Art11Item, Notice, Posting, PostingPlace
     from danchu.petitions.models import Category, Petition
 
     counts = {}
     items = dict(Art11Item.objects.values_list("number", "pk"))
 
+    units = tree["communes"] + tree["villages"]
+    notice_plan = []  # (unit, day, radio) in insertion order, so pks follow it
+
     def notices():
-        units = [(c, 60) for c in tree["communes"]] + [(v, 2) for v in tree["villages"]]
-        for unit, n in units:
-            for _i in range(n):
+        for unit in units:
+            for _i in range(60 if unit["kind"] == "commune" else 2):
                 day = _day(today, rng)
                 radio = rng.random() < 1 / 12
+                notice_plan.append((unit["id"], day, radio))
                 yield {
                     "unit_id": unit["id"],
                     "item_id": items[8 if radio else 3],
@@ -267,11 +272,42 @@ def insert_records(tree, today, rng) -> dict:
                     "status": "published",
                     "published_on": day,
                     "published_at": f"{day}T08:00:00+07:00",
-                    "publish_due_on": day,
+                    "publish_due_on": day - dt.timedelta(days=3 if rng.random() < 0.04 else 0),
                 }
 
-    log("notices")
+    log("notices, postings and airings")
     counts["notices"] = copy_rows(Notice, notices())
+    copy_rows(PostingPlace, ({"unit_id": u["id"], "name": "Nhà văn hóa"} for u in units))
+    places = dict(PostingPlace.objects.values_list("unit_id", "pk"))
+    notice_ids = list(Notice.objects.order_by("pk").values_list("pk", flat=True))
+
+    def postings():
+        for pk, (unit_id, day, _radio) in zip(notice_ids, notice_plan, strict=True):
+            required = day + dt.timedelta(days=30)
+            early = rng.random() < 1 / 20
+            yield {
+                "notice_id": pk,
+                "place_id": places[unit_id],
+                "started_on": day,
+                "required_until": required,
+                "ended_on": day + dt.timedelta(days=10) if early else None,
+            }
+
+    def airings():
+        for pk, (_unit_id, day, radio) in zip(notice_ids, notice_plan, strict=True):
+            if not radio:
+                continue
+            for offset in range(2 if rng.random() < 1 / 3 else 3):
+                aired = day + dt.timedelta(days=offset)
+                yield {
+                    "notice_id": pk,
+                    "aired_at": f"{aired}T18:00:00+07:00",
+                    "aired_on": aired,
+                    "day_number": aired.toordinal(),
+                }
+
+    counts["postings"] = copy_rows(Posting, postings())
+    counts["airings"] = copy_rows(Airing, airings())
 
     def matters():
         for village in tree["villages"]:
@@ -426,9 +462,27 @@ def median_time(function, repeat: int):
 
 
 RAW = {
+    # Out of compliance (Art 12, 13): published late, or after the report period's deadline,
+    # or taken down early and not re-posted at that board, or a radio item not aired on
+    # three consecutive days.
     "notices": """
-        SELECT split_part(substr(u.path, %(n)s), '/', 1), count(*)
+        SELECT split_part(substr(u.path, %(n)s), '/', 1), count(*),
+               count(*) FILTER (WHERE x.published_on > x.publish_due_on
+                  OR x.published_on > x.period_due_on
+                  OR EXISTS (SELECT 1 FROM disclosures_posting p
+                             WHERE p.notice_id = x.id AND p.ended_on < p.required_until
+                               AND NOT EXISTS (SELECT 1 FROM disclosures_posting r
+                                               WHERE r.notice_id = x.id AND r.place_id = p.place_id
+                                                 AND r.started_on >= p.ended_on AND r.id <> p.id))
+                  OR (i.radio_required AND NOT EXISTS (
+                             SELECT 1 FROM disclosures_airing a
+                             JOIN disclosures_airing b ON b.notice_id = x.id
+                                  AND b.day_number = a.day_number + 1
+                             JOIN disclosures_airing c ON c.notice_id = x.id
+                                  AND c.day_number = a.day_number + 2
+                             WHERE a.notice_id = x.id)))
         FROM disclosures_notice x JOIN units_unit u ON u.id = x.unit_id
+        JOIN disclosures_art11item i ON i.id = x.item_id
         WHERE u.path LIKE %(prefix)s AND x.status = 'published'
           AND x.published_on BETWEEN %(start)s AND %(end)s GROUP BY 1""",
     "matters": """
@@ -469,8 +523,8 @@ def raw_aggregates(unit, period, today):
 def agree(breakdown, raw) -> bool:
     """The ORM's per-child figures against the raw SQL's, for the sources both compute."""
     rows = {str(u.pk): f.values for u, _n, f in breakdown.rows}
-    for group, (n,) in raw["notices"].items():
-        if rows[group]["notices_published"] != n:
+    for group, (n, flagged) in raw["notices"].items():
+        if (rows[group]["notices_published"], rows[group]["notices_non_compliant"]) != (n, flagged):
             return False
     for group, (n, took, roll) in raw["matters"].items():
         values = rows[group]
