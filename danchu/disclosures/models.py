@@ -87,8 +87,12 @@ class NoticeQuerySet(models.QuerySet):
         folded = fold(text)
         return self.filter(search_text__contains=folded) if folded else self
 
-    def with_compliance(self, today: dt.date | None = None):
-        """Annotate is_late, is_period_late, is_taken_down_early, is_radio_incomplete (SQL only)."""
+    def with_compliance(self, today: dt.date | None = None, among=None):
+        """Annotate is_late, is_period_late, is_taken_down_early, is_radio_incomplete (SQL only).
+
+        `among`, a queryset of notices that holds every row of this one, reads the postings
+        and airings of those notices once, as two sets, instead of once per notice: the
+        same flags, for aggregating many notices (the steering committee's figures)."""
         today = today or dt.date.today()
         late = Q(status=Notice.Status.PUBLISHED, published_on__gt=F("publish_due_on")) | Q(
             status=Notice.Status.DRAFT, publish_due_on__lt=today
@@ -96,22 +100,24 @@ class NoticeQuerySet(models.QuerySet):
         period_late = Q(status=Notice.Status.PUBLISHED, published_on__gt=F("period_due_on")) | Q(
             status=Notice.Status.DRAFT, period_due_on__lt=today
         )
-        # A posting ended before its legal end, and not re-posted at that place afterwards.
-        reposted = Posting.objects.filter(
-            notice=OuterRef("notice"), place=OuterRef("place"), started_on__gte=OuterRef("ended_on")
-        ).exclude(pk=OuterRef("pk"))
-        early = Posting.objects.filter(
-            notice=OuterRef("pk"), ended_on__isnull=False, ended_on__lt=F("required_until")
-        ).exclude(Exists(reposted))
+        if among is None:
+            taken_down_early = Exists(_early_postings().filter(notice=OuterRef("pk")))
+            aired = Exists(_consecutive_airings().filter(notice=OuterRef("pk")))
+        else:
+            ids = among.order_by().values("pk")
+            taken_down_early = models.ExpressionWrapper(
+                Q(pk__in=_early_postings().filter(notice__in=ids).values("notice_id")),
+                output_field=models.BooleanField(),
+            )
+            aired = Q(pk__in=_consecutive_airings().filter(notice__in=ids).values("notice_id"))
         return self.annotate(
             is_late=models.ExpressionWrapper(late, output_field=models.BooleanField()),
             is_period_late=models.ExpressionWrapper(
                 period_late, output_field=models.BooleanField()
             ),
-            is_taken_down_early=Exists(early),
+            is_taken_down_early=taken_down_early,
             is_radio_incomplete=models.ExpressionWrapper(
-                Q(status=Notice.Status.PUBLISHED, item__radio_required=True)
-                & ~Exists(_consecutive_airings()),
+                Q(status=Notice.Status.PUBLISHED, item__radio_required=True) & ~aired,
                 output_field=models.BooleanField(),
             ),
         )
@@ -130,9 +136,19 @@ def _path_ids(unit) -> list[int]:
     return [int(p) for p in unit.path.strip("/").split("/") if p]
 
 
+def _early_postings():
+    """Postings ended before their legal end, and not re-posted at that place afterwards."""
+    reposted = Posting.objects.filter(
+        notice=OuterRef("notice"), place=OuterRef("place"), started_on__gte=OuterRef("ended_on")
+    ).exclude(pk=OuterRef("pk"))
+    return Posting.objects.filter(ended_on__isnull=False, ended_on__lt=F("required_until")).exclude(
+        Exists(reposted)
+    )
+
+
 def _consecutive_airings():
-    """Airings of the outer notice that start a run of RADIO_MIN_CONSECUTIVE_DAYS days."""
-    runs = Airing.objects.filter(notice=OuterRef("pk"))
+    """Airings that start a run of RADIO_MIN_CONSECUTIVE_DAYS days of their notice."""
+    runs = Airing.objects.all()
     for offset in range(1, RADIO_MIN_CONSECUTIVE_DAYS):
         runs = runs.filter(
             Exists(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.apps import apps
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -56,6 +57,7 @@ PETITION_OPEN_STATUSES = ("received", "verifying", "accepted")
 NOT_RECORDED = _("chưa ghi nhận")
 
 PeriodQ = Callable[[Period, dt.date], Q]
+EVERYWHERE = Q()
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,14 @@ class Source:
     engine: str
     app: str
     path: str  # lookup of the row's unit path, e.g. "unit__path"
-    rows: Callable[[dt.date, dt.date, dt.date], QuerySet]  # rows for [start, end] judged today
+    # rows for [start, end] judged today, within a condition on the row's unit
+    rows: Callable[..., QuerySet]
     in_period: PeriodQ  # the condition that places a row in a period
     components: tuple[Component, ...]
     # Components computed in Python from grouped rows (the working-day calendar).
     computed: Callable | None = None
     computed_names: tuple[str, ...] = ()
+    computed_from: tuple[str, ...] = ()  # the fields `computed` reads from each row
     link: Callable[[object], str] | None = None  # a record's own page
     stock: bool = False  # a row counts in every period after it, not in one
     describe: Callable[[object], str] = str
@@ -161,7 +165,7 @@ def _between(field_name: str, datetime_field: bool = False) -> PeriodQ:
 # --- sources -----------------------------------------------------------------------------------
 
 
-def _notices(start, end, today):
+def _notices(start, end, today, within=EVERYWHERE):
     from danchu.disclosures.models import Notice
 
     # The flags of NoticeQuerySet.non_compliant; a comparison with an empty deadline is
@@ -172,28 +176,34 @@ def _notices(start, end, today):
         | Q(is_taken_down_early=True)
         | Q(is_radio_incomplete=True)
     )
-    return (
-        Notice.objects.with_compliance(today)
-        .filter(status=Notice.Status.PUBLISHED, published_on__gte=start, published_on__lte=end)
-        .annotate(flagged=Case(When(flagged, then=Value(True)), default=Value(False)))
+    # The postings and airings are read once for all these notices (two sets), not once per
+    # notice: the same flags, at the cost of one pass.
+    published = Notice.objects.filter(
+        within, status=Notice.Status.PUBLISHED, published_on__gte=start, published_on__lte=end
+    )
+    return published.with_compliance(today, among=published).annotate(
+        flagged=Case(When(flagged, then=Value(True)), default=Value(False))
     )
 
 
 _COMPLIANT = Q(flagged=False)
 
 
-def _matters(start, end, today):
+def _matters(start, end, today, within=EVERYWHERE):
     from danchu.decisions.models import Matter
 
     return Matter.objects.filter(
-        status=Matter.Status.CLOSED, closed_at__gte=_aware(start), closed_at__lt=_aware(end, True)
+        within,
+        status=Matter.Status.CLOSED,
+        closed_at__gte=_aware(start),
+        closed_at__lt=_aware(end, True),
     )
 
 
-def _recognitions(start, end, today):
+def _recognitions(start, end, today, within=EVERYWHERE):
     from danchu.decisions.models import Matter
 
-    return Matter.objects.filter(received_on__gte=start, received_on__lte=end).annotate(
+    return Matter.objects.filter(within, received_on__gte=start, received_on__lte=end).annotate(
         decided_on=Coalesce("recognised_on", "refused_on")
     )
 
@@ -215,60 +225,62 @@ def _recognition_computed(rows: list[dict], today: dt.date) -> list[dict]:
     return out
 
 
-def _consultations(start, end, today):
+def _consultations(start, end, today, within=EVERYWHERE):
     from danchu.consultations.models import Consultation
 
     return Consultation.objects.exclude(status=Consultation.Status.DRAFT).filter(
-        closes_on__gte=start, closes_on__lte=end
+        within, closes_on__gte=start, closes_on__lte=end
     )
 
 
-def _opinions(start, end, today):
+def _opinions(start, end, today, within=EVERYWHERE):
     from danchu.consultations.models import Consultation, Opinion
 
     return Opinion.objects.exclude(consultation__status=Consultation.Status.DRAFT).filter(
-        consultation__closes_on__gte=start, consultation__closes_on__lte=end
+        within, consultation__closes_on__gte=start, consultation__closes_on__lte=end
     )
 
 
-def _recognised_versions(start, end, today):
+def _recognised_versions(start, end, today, within=EVERYWHERE):
     """Recognised texts of conventions: a convention is in force from its first one."""
     from danchu.consultations.models import ConventionVersion
 
-    return ConventionVersion.objects.filter(recognised_on__isnull=False, recognised_on__lte=end)
+    return ConventionVersion.objects.filter(
+        within, recognised_on__isnull=False, recognised_on__lte=end
+    )
 
 
-def _reviews(start, end, today):
+def _reviews(start, end, today, within=EVERYWHERE):
     """Yearly reviews from 1 January of the first period's year (NĐ 61/2023: every year)."""
     from danchu.consultations.models import ConventionReview
 
     return ConventionReview.objects.filter(
-        reviewed_on__gte=dt.date(start.year, 1, 1), reviewed_on__lte=end
+        within, reviewed_on__gte=dt.date(start.year, 1, 1), reviewed_on__lte=end
     )
 
 
-def _petitions(start, end, today):
+def _petitions(start, end, today, within=EVERYWHERE):
     from danchu.petitions.models import Petition
 
-    return Petition.objects.filter(received_on__gte=start, received_on__lte=end)
+    return Petition.objects.filter(within, received_on__gte=start, received_on__lte=end)
 
 
-def _visits(start, end, today):
+def _visits(start, end, today, within=EVERYWHERE):
     from danchu.steering.models import Visit
 
-    return Visit.objects.filter(visited_on__gte=start, visited_on__lte=end)
+    return Visit.objects.filter(within, visited_on__gte=start, visited_on__lte=end)
 
 
-def _findings(start, end, today):
+def _findings(start, end, today, within=EVERYWHERE):
     from danchu.steering.models import Finding
 
-    return Finding.objects.filter(recorded_on__gte=start, recorded_on__lte=end)
+    return Finding.objects.filter(within, recorded_on__gte=start, recorded_on__lte=end)
 
 
-def _recommendations(start, end, today):
+def _recommendations(start, end, today, within=EVERYWHERE):
     from danchu.steering.models import Recommendation
 
-    return Recommendation.objects.filter(issued_on__gte=start, issued_on__lte=end)
+    return Recommendation.objects.filter(within, issued_on__gte=start, issued_on__lte=end)
 
 
 def _url(name: str, *args) -> str:
@@ -330,6 +342,7 @@ SOURCES: dict[str, Source] = {
             ),
             computed=_recognition_computed,
             computed_names=("recognitions_on_time", "recognitions_late", "recognitions_overdue"),
+            computed_from=("received_on", "decided_on"),
             link=lambda m: m.get_absolute_url(),
             describe=lambda m: f"{m.title} — {m.unit.name} (nhận {m.received_on:%d/%m/%Y})",
         ),
@@ -822,55 +835,166 @@ def _empty(names) -> dict:
     return dict.fromkeys(names, 0)
 
 
-def _source_rows(source: Source, scope: Scope, period: Period, today: dt.date) -> dict[str, dict]:
-    """{group key: {component: value}} for one source, one query (two with computed parts)."""
-    rows = source.rows(period.start, period.end, today).filter(scope.q(source.path))
-    grouped = (
-        rows.annotate(_group=scope.group_expression(source.path))
-        .values("_group")
-        .annotate(**_aggregates(source, period, today))
-        .order_by()
+def _bucket(source: Source, periods: list[Period], today: dt.date):
+    """The index of the period a row falls in (-1: none), labelled once per row."""
+    return Case(
+        *[
+            When(source.in_period(period, today), then=Value(index))
+            for index, period in enumerate(periods)
+        ],
+        default=Value(-1),
+        output_field=IntegerField(),
     )
-    result: dict[str, dict] = {}
-    for row in grouped:
-        key = row.pop("_group") or ""
-        result[key] = {k: (v or 0) for k, v in row.items()} | _empty(source.computed_names)
-    if source.computed:
-        detail = list(
-            rows.filter(source.in_period(period, today))
-            .annotate(_group=scope.group_expression(source.path))
-            .values("_group", "received_on", "decided_on")
-            .annotate(n=Count("pk"))
+
+
+def _regroup(inner: QuerySet, scope: Scope, keys: list[str], sums: list[str]) -> list[tuple]:
+    """Rows of `inner` (grouped by unit pk in `_unit`, then `keys`) summed by the child of the
+    scope's unit they belong to: (group, *keys, *sums).
+
+    The rows are first aggregated per unit, so the child of each row is worked out from its
+    unit's path once per unit, not once per record (the costly part over many records)."""
+    connection = connections[inner.db]
+    quote = connection.ops.quote_name
+    inner_sql, inner_params = inner.query.sql_with_params()
+    query = Unit.objects.all().query
+    group_sql, group_params = query.get_compiler(inner.db).compile(
+        scope.group_expression("path").resolve_expression(query)
+    )
+    table = quote(Unit._meta.db_table)
+    columns = "".join(f", s.{quote(k)}" for k in keys)
+    totals = "".join(f", SUM(s.{quote(n)})" for n in sums)
+    positions = ", ".join(str(i) for i in range(1, len(keys) + 2))
+    sql = (
+        f"SELECT {group_sql}{columns}{totals} FROM ({inner_sql}) s "  # noqa: S608 - quoted names
+        f"INNER JOIN {table} ON {table}.{quote('id')} = s.{quote('_unit')} GROUP BY {positions}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*group_params, *inner_params))
+        return cursor.fetchall()
+
+
+def _source_figures(
+    source: Source, scope: Scope, periods: list[Period], today: dt.date
+) -> dict[tuple[str, int], dict]:
+    """{(group, period index): {component: value}} for one source over several periods, in
+    one query: every child of the scope's unit in every period. A group is a child's pk (as
+    text), "" for the unit itself, "p<pk>" for a predecessor."""
+    start = min(p.start for p in periods)
+    end = max(p.end for p in periods)
+    rows = source.rows(start, end, today, scope.q(source.path))
+    result: dict[tuple[str, int], dict] = {}
+    if source.stock:
+        # A row counts in every period after it (conventions in force): a column each.
+        aggregates = {}
+        for index, period in enumerate(periods):
+            aggregates |= _aggregates(source, period, today, f"__{index}")
+        grouped = (
+            rows.annotate(_group=scope.group_expression(source.path))
+            .values("_group")
+            .annotate(**aggregates)
             .order_by()
         )
-        for row, parts in zip(detail, source.computed(detail, today), strict=True):
-            target = result.setdefault(row["_group"] or "", _empty(_component_names(source)))
+        for row in grouped:
+            group = row["_group"] or ""
+            for index in range(len(periods)):
+                values = {c.name: row[f"{c.name}__{index}"] or 0 for c in source.components}
+                if any(values.values()):  # a group with nothing counted yet is not a row
+                    result[(group, index)] = values
+        return result
+    # A row falls in one period: label it once, and group by unit and period.
+    names = [c.name for c in source.components]
+    keys = ["_bucket", *source.computed_from]
+    aggregates = _aggregates(source, periods[0], today, dated=False)
+    if source.computed:
+        aggregates["_n"] = Count("pk")
+    inner = (
+        rows.annotate(
+            _unit=F(source.path.removesuffix("__path")), _bucket=_bucket(source, periods, today)
+        )
+        .values("_unit", *keys)
+        .annotate(**aggregates)
+        .order_by()
+    )
+    # A raw cursor does not convert values (SQLite gives dates as text): the fields do.
+    fields = [inner.query.resolve_ref(name).output_field for name in source.computed_from]
+    detail = []
+    for row in _regroup(inner, scope, keys, list(aggregates)):
+        group, index = row[0] or "", row[1]
+        if index < 0:
+            continue
+        values = dict(zip(aggregates, (int(v or 0) for v in row[len(keys) + 1 :]), strict=True))
+        target = result.setdefault((group, index), _empty(_component_names(source)))
+        for name in names:
+            target[name] += values[name]
+        if source.computed:
+            read = [f.to_python(v) for f, v in zip(fields, row[2 : len(keys) + 1], strict=True)]
+            detail.append((target, dict(zip(source.computed_from, read, strict=True))))
+            detail[-1][1]["n"] = values["_n"]
+    if detail:
+        for (target, _row), parts in zip(
+            detail, source.computed([r for _t, r in detail], today), strict=True
+        ):
             for name, value in parts.items():
                 target[name] += value
     return result
 
 
-def breakdown(unit: Unit, period: Period, today: dt.date | None = None) -> Breakdown:
-    """The unit's figures for the period and those of each child, in one query per source."""
-    today = today or timezone.localdate()
+def _figures(
+    unit: Unit, periods: list[Period], today: dt.date
+) -> tuple[Scope, list[dict[str, dict]], set[str], list[str]]:
+    """Every installed source's figures for each period, by group: one query per source
+    (periods that overlap, a quarter and its half-year, are read one at a time)."""
     scope = Scope.of(unit)
-    per_group: dict[str, dict] = {}
+    ordered = sorted(periods, key=lambda p: p.start)
+    if any(a.end >= b.start for a, b in zip(ordered, ordered[1:], strict=False)):
+        per_period, missing, names = [], set(), []
+        for period in periods:
+            _scope, (one,), missing, names = _figures(unit, [period], today)
+            per_period.append(one)
+        return scope, per_period, missing, names
+    per_period: list[dict[str, dict]] = [{} for _p in periods]
     missing = set()
     for source in SOURCES.values():
         if not source.installed():
             missing.add(source.key)
             continue
-        for key, values in _source_rows(source, scope, period, today).items():
-            per_group.setdefault(key, {}).update(values)
+        for (group, index), values in _source_figures(source, scope, periods, today).items():
+            per_period[index].setdefault(group, {}).update(values)
     names = [n for s in SOURCES.values() if s.installed() for n in _component_names(s)]
+    return scope, per_period, missing, names
+
+
+def _total(per_group: dict[str, dict], names: list[str], missing: set[str]) -> dict:
+    """The unit's figure is the sum of its groups' (so the roll-up adds up by construction)."""
     total = _empty(names)
     for values in per_group.values():
         for name, value in values.items():
             total[name] += value
     _mark_missing(total, missing)
-    return Breakdown(
-        unit, period, Figures(total), _child_rows(unit, scope, per_group, names, missing), missing
+    return total
+
+
+def breakdown_and_trend(
+    unit: Unit, period: Period, periods: list[Period], today: dt.date | None = None
+) -> tuple[Breakdown, list[Figures]]:
+    """`breakdown(unit, period)` and `trend(unit, periods)` from one query per source."""
+    today = today or timezone.localdate()
+    asked = list(periods) if period in periods else [*periods, period]
+    scope, per_period, missing, names = _figures(unit, asked, today)
+    per_group = per_period[asked.index(period)]
+    current = Breakdown(
+        unit,
+        period,
+        Figures(_total(per_group, names, missing)),
+        _child_rows(unit, scope, per_group, names, missing),
+        missing,
     )
+    return current, [Figures(_total(per_period[i], names, missing)) for i in range(len(periods))]
+
+
+def breakdown(unit: Unit, period: Period, today: dt.date | None = None) -> Breakdown:
+    """The unit's figures for the period and those of each child, in one query per source."""
+    return breakdown_and_trend(unit, period, [period], today)[0]
 
 
 def _mark_missing(values: dict, missing: set[str]) -> None:
@@ -924,57 +1048,8 @@ def _child_kinds(unit: Unit) -> tuple[str, ...]:
 def trend(unit: Unit, periods: list[Period], today: dt.date | None = None) -> list[Figures]:
     """The unit's totals for each period, one query per source over all of them."""
     today = today or timezone.localdate()
-    scope = Scope.of(unit)
-    start, end = periods[0].start, periods[-1].end
-    results = [{} for _p in periods]
-    missing = set()
-    for source in SOURCES.values():
-        if not source.installed():
-            missing.add(source.key)
-            continue
-        rows = source.rows(start, end, today).filter(scope.q(source.path))
-        if source.stock:
-            # A row counts in every period after it (conventions in force): one column each.
-            aggregates = {}
-            for index, period in enumerate(periods):
-                aggregates |= _aggregates(source, period, today, f"__{index}")
-            values = rows.aggregate(**aggregates)
-        else:
-            # A row falls in one period: label it once and group, instead of testing every
-            # row against every period.
-            bucket = Case(
-                *[
-                    When(source.in_period(period, today), then=Value(index))
-                    for index, period in enumerate(periods)
-                ],
-                default=Value(-1),
-            )
-            values = {}
-            grouped = rows.annotate(_bucket=bucket).values("_bucket")
-            for row in grouped.annotate(
-                **_aggregates(source, periods[0], today, "", False)
-            ).order_by():
-                index = row.pop("_bucket")
-                values |= {f"{k}__{index}": v for k, v in row.items()}
-        for index, _period in enumerate(periods):
-            for component in source.components:
-                results[index][component.name] = values.get(f"{component.name}__{index}") or 0
-            for name in source.computed_names:
-                results[index][name] = 0
-        if source.computed:
-            _trend_computed(source, rows, periods, today, results)
-    for values in results:
-        _mark_missing(values, missing)
-    return [Figures(v) for v in results]
-
-
-def _trend_computed(source, rows, periods, today, results) -> None:
-    detail = list(rows.values("received_on", "decided_on").annotate(n=Count("pk")).order_by())
-    for row, parts in zip(detail, source.computed(detail, today), strict=True):
-        for index, period in enumerate(periods):
-            if period.start <= row["received_on"] <= period.end:
-                for name, value in parts.items():
-                    results[index][name] += value
+    _scope, per_period, missing, names = _figures(unit, list(periods), today)
+    return [Figures(_total(per_group, names, missing)) for per_group in per_period]
 
 
 def figures(unit: Unit, period: Period, today: dt.date | None = None) -> Figures:
@@ -994,8 +1069,8 @@ def records(
     if not source.installed():
         return []
     scope = Scope.of(unit)
-    rows = source.rows(period.start, period.end, today).filter(
-        scope.q(source.path) & source.in_period(period, today)
+    rows = source.rows(period.start, period.end, today, scope.q(source.path)).filter(
+        source.in_period(period, today)
     )
     if child is not None:
         rows = rows.filter(**{f"{source.path}__startswith": child.path})
@@ -1031,8 +1106,7 @@ def by_category(unit: Unit, periods: list[Period], today: dt.date | None = None)
         for index, p in enumerate(periods)
     }
     rows = (
-        _petitions(periods[0].start, periods[-1].end, today)
-        .filter(scope.q("unit__path"))
+        _petitions(periods[0].start, periods[-1].end, today, scope.q("unit__path"))
         .values("category__code", "category__name")
         .annotate(**aggregates)
         .order_by("category__name")

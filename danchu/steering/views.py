@@ -67,9 +67,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     _require_view(request, unit)
     period, period_error = _period(request)
     today = timezone.localdate()
-    current = ind.breakdown(unit, period, today)
     trend_periods = period.back(reports.TREND_PERIODS)
-    trend = ind.trend(unit, trend_periods, today)
+    current, trend = ind.breakdown_and_trend(unit, period, trend_periods, today)
     committee = services.committee_of(unit)
     plans = []
     if committee is not None:
