@@ -691,7 +691,7 @@ def _detail(petition: Petition, viewer: str) -> dict:
     show_text = petition.is_public or officer or filer
     answered = petition.status == PStatus.ANSWERED
     show_answer = answered and (petition.answer_public or officer or filer)
-    steps = petition.steps.all() if officer else petition.steps.filter(public=True)
+    steps = services.visible_steps(petition, officer=officer, filer=filer)
     files = []
     for stored in petition.files.all():
         if officer or filer or (stored.purpose == PetitionFile.Purpose.ANSWER and show_answer):
@@ -721,7 +721,7 @@ def _detail(petition: Petition, viewer: str) -> dict:
         "notice_due_on": petition.notice_due_on,
         "resolve_due_on": petition.resolve_due_on,
         "answered_on": petition.answered_on,
-        "refusal_reason": petition.refusal_reason or None,
+        "refusal_reason": (petition.refusal_reason or None) if show_text else None,
         "forwarded_to": petition.forwarded_to or None,
         "answer": petition.answer if show_answer else None,
         "rating": petition.rating if show_answer else None,
@@ -731,9 +731,10 @@ def _detail(petition: Petition, viewer: str) -> dict:
                 "action": step.action,
                 "label": _label(Step.Action, step.action),
                 "on": step.on,
-                # The answer's own step carries the answer text: only where the answer shows.
+                # The answer's own step carries the answer text: only where the answer shows;
+                # officers' notes on an item its filer kept private only where its text shows.
                 "note": step.note
-                if (officer or step.action != Step.Action.ANSWERED or show_answer)
+                if show_text and (officer or step.action != Step.Action.ANSWERED or show_answer)
                 else "",
                 "public": step.public,
             }

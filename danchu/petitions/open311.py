@@ -156,7 +156,11 @@ def _status_notes(petition: Petition) -> str:
     notes = petition.get_status_display()
     if petition.status == Petition.Status.ANSWERED and petition.answer_public:
         notes = f"{notes}: {petition.answer}"
-    elif petition.status == Petition.Status.REFUSED and petition.refusal_reason:
+    elif (
+        petition.status == Petition.Status.REFUSED
+        and petition.refusal_reason
+        and petition.is_public
+    ):
         notes = f"{notes}: {petition.refusal_reason}"
     elif petition.status == Petition.Status.FORWARDED and petition.forwarded_to:
         notes = f"{notes}: {petition.forwarded_to}"

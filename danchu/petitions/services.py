@@ -356,6 +356,25 @@ def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
+# Steps the filer took: the filer sees them on the status page even when they are not public.
+FILER_STEPS = (
+    Step.Action.WITHDRAWN,
+    Step.Action.RATED,
+    Step.Action.FOLLOWUP,
+    Step.Action.REOPENED,
+)
+
+
+def visible_steps(petition: Petition, *, officer: bool, filer: bool):
+    """The steps a viewer may read: all for officers; the public ones and the filer's own for
+    the filer; the public ones for everyone else."""
+    if officer:
+        return petition.steps.all()
+    if filer:
+        return petition.steps.filter(Q(public=True) | Q(action__in=FILER_STEPS))
+    return petition.steps.filter(public=True)
+
+
 def _step(petition, action, actor=None, note="", *, public=True, level=None, at=None) -> Step:
     at = at or timezone.now()
     return Step.objects.create(
@@ -1078,7 +1097,8 @@ def reopen(*, petition: Petition, reason: str, user=None, secret: str = ""):
     petition.followup_fixed = None
     _set_due(petition, petition.resolve_due_on)
     petition.save()
-    _step(petition, Step.Action.REOPENED, user, reason)
+    # The filer's own words: shown to the filer and the officers, never on the public page.
+    _step(petition, Step.Action.REOPENED, user, reason, public=False)
     _audit(user, petition, "reopened")
     return petition
 

@@ -242,7 +242,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 def status_page(request: HttpRequest, tracking: str) -> HttpResponse:
     petition, viewer = _petition_or_404(request, tracking)
-    steps = petition.steps.all() if viewer["manager"] else petition.steps.filter(public=True)
+    steps = services.visible_steps(petition, officer=viewer["manager"], filer=viewer["filer"])
     context = {
         "petition": petition,
         "viewer": viewer,

@@ -293,3 +293,29 @@ def test_an_item_received_at_the_reception_day_links_the_booking(commune, villag
     petition = Petition.objects.get()
     assert petition.reception == booking
     assert petition.channel == "reception"
+
+
+def test_a_private_items_reopen_reason_and_officer_notes_stay_off_the_public_page(village, officer):
+    filed = file_one(village, is_public=False, text="Nhà bên lấn sang lối đi chung")
+    petition = filed.petition
+    services.accept(actor=officer, petition=petition, note="Giao tổ địa chính, đo lại mốc giới")
+    services.answer(actor=officer, petition=petition, text="Đã đo lại mốc giới.")
+    services.rate(petition=petition, rating=1, fixed=False, secret=filed.secret)
+    services.reopen(petition=petition, reason="Vẫn lấn, gọi tôi 0987654321", secret=filed.secret)
+    public = client_for(None).get(f"/p/{petition.code}/").content.decode()
+    api = client_for(None).get(f"/api/v1/petitions/{petition.code}").content.decode()
+    for page in (public, api):
+        assert "0987654321" not in page and "Vẫn lấn" not in page
+        assert "đo lại mốc giới" not in page
+    # The filer, with the secret, still reads their own reopening and the officers' notes.
+    filer = client_for(None)
+    filer.post(f"/p/{petition.code}/unlock/", {"secret": filed.secret})
+    mine = filer.get(f"/p/{petition.code}/").content.decode()
+    assert "Vẫn lấn, gọi tôi 0987654321" in mine and "đo lại mốc giới" in mine
+    # On a public item the officers' notes are public; the filer's reason never is.
+    open_item = file_one(village)
+    services.accept(actor=officer, petition=open_item.petition, note="Giao tổ giao thông")
+    assert (
+        "Giao tổ giao thông"
+        in client_for(None).get(f"/p/{open_item.petition.code}/").content.decode()
+    )
