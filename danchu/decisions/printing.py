@@ -34,6 +34,7 @@ from danchu.decisions.models import (
     Participation,
     ProceduralVote,
     RollEntry,
+    SecretCount,
     SessionCount,
 )
 from danchu.units.models import Unit
@@ -271,6 +272,8 @@ def _meeting_votes(matter: Matter) -> dict[int, int]:
 
 
 def _ballot_votes(matter: Matter) -> dict[int, int]:
+    if matter.secret:
+        return dict(SecretCount.objects.filter(matter=matter).values_list("option_id", "votes"))
     rows = Choice.objects.filter(matter=matter).values("option_id").annotate(n=Count("id"))
     return {row["option_id"]: row["n"] for row in rows}
 

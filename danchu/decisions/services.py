@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from danchu.decisions.models import (
     Participation,
     ProceduralVote,
     RollEntry,
+    SecretCount,
     SessionCount,
     VoteConflict,
 )
@@ -915,9 +916,10 @@ def _cast(matter: Matter, household: Household, option_id: int, channel: str, ac
             Participation.objects.create(
                 matter=matter, household=household, channel=channel, recorded_by=_user(actor)
             )
-            Choice.objects.create(
-                matter=matter, option=option, household=None if matter.secret else household
-            )
+            if matter.secret:
+                _add_to_secret_count(matter, option)
+            else:
+                Choice.objects.create(matter=matter, option=option, household=household)
             record(
                 actor=actor,
                 action="decisions.vote_cast",
@@ -942,6 +944,19 @@ def _cast(matter: Matter, household: Household, option_id: int, channel: str, ac
             code="already_voted",
         ) from None
     return CastResult(matter=matter, option=option, channel=channel)
+
+
+def _add_to_secret_count(matter: Matter, option: Option) -> None:
+    """One more ballot for `option` in a secret vote's box (see SecretCount): an UPDATE of the
+    option's counter, created at the first ballot for it."""
+    counter = SecretCount.objects.filter(matter=matter, option=option)
+    if counter.update(votes=F("votes") + 1):
+        return
+    try:
+        with transaction.atomic():
+            SecretCount.objects.create(matter=matter, option=option, votes=1)
+    except IntegrityError:  # another ballot created it first
+        counter.update(votes=F("votes") + 1)
 
 
 def _record_conflict(matter, household, channel, actor) -> None:
@@ -1026,6 +1041,11 @@ def tally(matter: Matter) -> Result:
     # index entries and never reads a row, as a raw GROUP BY would (bench/tally.py).
     for row in Choice.objects.filter(matter=matter).values("option_id").annotate(n=Count("*")):
         votes[row["option_id"]] += row["n"]
+    if matter.secret:
+        for option_id, n in SecretCount.objects.filter(matter=matter).values_list(
+            "option_id", "votes"
+        ):
+            votes[option_id] += n
     participations = Participation.objects.filter(matter=matter)
     result = Result(
         roll_size=matter.roll_size or 0,

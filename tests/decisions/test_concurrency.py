@@ -5,7 +5,7 @@ from django.db import connection, connections
 
 from danchu.core.errors import ValidationError
 from danchu.decisions import services
-from danchu.decisions.models import Choice, Participation, VoteConflict
+from danchu.decisions.models import Choice, Participation, SecretCount, VoteConflict
 from tests.decisions.conftest import codes_of, open_matter
 
 
@@ -45,3 +45,37 @@ def test_200_concurrent_votes_for_one_household_store_exactly_one(village):
     assert Participation.objects.filter(matter=matter).count() == 1
     assert Choice.objects.filter(matter=matter).count() == 1
     assert VoteConflict.objects.filter(matter=matter).count() == 199
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_secret_ballots_are_all_counted(village):
+    """Forty households voting at once in a secret ballot: every ballot reaches the box, even
+    the ones racing to create an option's counter."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need a database server (SQLite serialises writers)")
+    matter = open_matter(village, form="ballot", households=40, agreed=True, secret=True)
+    yes, no = [o.pk for o in matter.options.all()]
+    codes = list(codes_of(matter).values())
+    barrier = threading.Barrier(len(codes))
+    outcomes = []
+
+    def voter(n):
+        try:
+            barrier.wait(timeout=30)
+            services.cast_with_code(code=codes[n], option_id=yes if n % 4 else no, channel="online")
+            outcomes.append("ok")
+        except Exception as exc:  # noqa: BLE001 - any failure fails the test below
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=voter, args=(n,)) for n in range(len(codes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["ok"] * 40
+    counts = dict(SecretCount.objects.filter(matter=matter).values_list("option_id", "votes"))
+    assert counts == {yes: 30, no: 10}
+    assert Participation.objects.filter(matter=matter).count() == 40
+    assert not Choice.objects.filter(matter=matter).exists()

@@ -10,6 +10,7 @@ from danchu.decisions.models.matters import (
     Participation,
     ProceduralVote,
     RollEntry,
+    SecretCount,
     SessionCount,
     VoteConflict,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Participation",
     "ProceduralVote",
     "RollEntry",
+    "SecretCount",
     "SessionCount",
     "VoteConflict",
 ]

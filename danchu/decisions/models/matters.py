@@ -222,11 +222,8 @@ class Participation(models.Model):
 
 
 class Choice(models.Model):
-    """What was chosen on one paper or online ballot.
-
-    A random key and no time: in a secret vote a Choice cannot be joined to the
-    Participation written in the same transaction. `household` is kept only for open votes.
-    """
+    """What was chosen on one paper or online ballot of an open (not secret) vote, with the
+    household that chose it. A secret vote keeps no row per ballot: see SecretCount."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="choices")
@@ -237,6 +234,25 @@ class Choice(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["matter", "option"])]
+
+
+class SecretCount(models.Model):
+    """The ballot box of a secret vote: how many ballots chose each option, and nothing else.
+
+    A row per ballot, even without the household, could be joined back to the Participation
+    written in the same transaction by the order rows are stored in (SQLite's rowid, a
+    PostgreSQL table's physical order). A counter that every ballot adds one to holds no such
+    order: who took part (Participation) and what they chose cannot be joined (Art 18(2);
+    NĐ 59 Art 4)."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="secret_counts")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    votes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "option"], name="one_secret_count_per_option")
+        ]
 
 
 class VoteConflict(models.Model):
