@@ -570,7 +570,6 @@ def add_candidate(
     return candidacy
 
 
-@transaction.atomic
 def preparation_missing(matter: Matter) -> list[str]:
     """What an election matter still lacks before it may open (NĐ 59 Art 6; candidates)."""
     election = Election.objects.filter(matter=matter).first()
@@ -591,6 +590,7 @@ def preparation_missing(matter: Matter) -> list[str]:
     return missing
 
 
+@transaction.atomic
 def open_election(*, actor, election: Election) -> Election:
     """Open the election meeting once the Art 6 preparation is complete (R17–R19)."""
     election = _lock_election(election)

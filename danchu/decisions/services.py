@@ -297,6 +297,9 @@ def _check_election_ready(matter: Matter) -> None:
         )
 
 
+MAX_COLLECTION_DAYS = 366
+
+
 def _check_collection_end(day: dt.date | None) -> None:
     if day is None:
         raise ValidationError(
@@ -305,6 +308,14 @@ def _check_collection_end(day: dt.date | None) -> None:
         )
     if day < timezone.localdate():
         raise ValidationError(_("Hạn thu phiếu không được trước hôm nay."), code="collection_past")
+    # The law sets no longest period; a ballot left open for more than a year is a typing
+    # error, and a far date would also overflow the working-day clock that follows it.
+    if day > timezone.localdate() + dt.timedelta(days=MAX_COLLECTION_DAYS):
+        raise ValidationError(
+            _("Hạn thu phiếu không được quá %(days)d ngày kể từ hôm nay."),
+            code="collection_too_far",
+            params={"days": MAX_COLLECTION_DAYS},
+        )
 
 
 # --- ballot codes ---------------------------------------------------------------------------
@@ -1114,6 +1125,13 @@ def fall_back_to_ballot(*, actor, matter: Matter, collection_ends_on: dt.date) -
             ),
             code="rate_reachable",
         )
+    if matter.sessions.filter(counted=False).exists():
+        # Those present keep the vote they gave at the meeting (they get no ballot): it must be
+        # counted first, or their votes would be left out of the result.
+        raise ValidationError(
+            _("Kiểm phiếu cuộc họp trước khi phát phiếu cho các hộ vắng mặt."),
+            code="sessions_uncounted",
+        )
     _check_collection_end(collection_ends_on)
     matter.ballot_fallback = True
     matter.collection_ends_on = collection_ends_on
@@ -1320,6 +1338,17 @@ def record_receipt(*, actor, matter: Matter, received_on: dt.date) -> Matter:
         raise ValidationError(_("Đã ghi nhận ngày nhận."), code="already_received")
     if received_on > timezone.localdate():
         raise ValidationError(_("Ngày nhận không được sau hôm nay."), code="date_in_future")
+    # The file can reach the commune only once the result exists (and after it was sent).
+    known = [matter.sent_to_commune_on]
+    if matter.closed_at is not None:
+        known.append(timezone.localdate(matter.closed_at))
+    earliest = max([d for d in known if d is not None], default=dt.date.min)
+    if received_on < earliest:
+        raise ValidationError(
+            _("Ngày nhận không được trước ngày có kết quả hoặc ngày gửi (%(day)s)."),
+            code="received_too_early",
+            params={"day": earliest.strftime("%d/%m/%Y")},
+        )
     matter.received_on = received_on
     matter.save(update_fields=["received_on"])
     record(

@@ -95,6 +95,14 @@ def test_ballot_cycle_with_printed_codes_and_no_account(api, village, village_he
         front_headers,
     )
     assert response.json()["front_agreed_on"] == str(TODAY)
+    too_far = _post(
+        api,
+        f"/api/v1/matters/{matter_id}/open",
+        {"form": "ballot", "collection_ends_on": "9999-12-31"},
+        head,
+    )
+    assert too_far.status_code == 422 and too_far.json()["code"] == "collection_too_far"
+    assert Matter.objects.get(pk=matter_id).status == "draft"
     opened = _post(
         api,
         f"/api/v1/matters/{matter_id}/open",
@@ -242,13 +250,15 @@ def test_failed_convention_meeting_falls_back_to_ballots(api, village, officer):
     matter = open_matter(village, item=3, households=10)
     headers = _bearer(officer)
     codes = list(matter.roll.order_by("household__code").values_list("household__code", flat=True))
-    _held_meeting(api, headers, matter.pk, codes[:5])
-    response = _post(
-        api,
-        f"/api/v1/matters/{matter.pk}/fallback-to-ballot",
-        {"collection_ends_on": str(TODAY + dt.timedelta(days=5))},
-        headers,
-    )
+    session_id, _ = _held_meeting(api, headers, matter.pk, codes[:5])
+    fallback = f"/api/v1/matters/{matter.pk}/fallback-to-ballot"
+    days = {"collection_ends_on": str(TODAY + dt.timedelta(days=5))}
+    # Those present keep their meeting vote and get no ballot: it is counted first.
+    uncounted = _post(api, fallback, days, headers)
+    assert uncounted.status_code == 422 and uncounted.json()["code"] == "sessions_uncounted"
+    first = matter.options.first().pk
+    _post(api, f"/api/v1/sessions/{session_id}/counts", {"counts": {first: 5}}, headers)
+    response = _post(api, fallback, days, headers)
     assert response.json() == {"ballots_issued": 5, "collection_ends_on": "2026-12-02"}
     detail = api.get(f"/api/v1/matters/{matter.pk}").json()
     assert detail["ballot_fallback"] is True
@@ -276,6 +286,13 @@ def test_recognition_through_the_api(api, village, commune, officer, resident, o
         headers,  # a commune officer is not UBND xã
     )
     assert refused.status_code == 403
+    too_early = _post(
+        api,
+        f"/api/v1/matters/{matter.pk}/receive-for-recognition",
+        {"received_on": "0001-01-01"},
+        chair,
+    )
+    assert too_early.status_code == 422 and too_early.json()["code"] == "received_too_early"
     received = _post(
         api,
         f"/api/v1/matters/{matter.pk}/receive-for-recognition",

@@ -434,6 +434,18 @@ def test_a_secret_election_ballot_lists_the_candidates_but_no_household(village)
         actor=SYSTEM, matter=matter, name="Hội trường", held_on=TODAY, chair_name="Lê Thị Mai"
     )
     services.record_attendance(actor=SYSTEM, session=session, household_ids=ids[:2])
+    for question in ("method", "counting_board"):
+        services.record_procedural_vote(
+            actor=SYSTEM, session=session, question=question, in_favour=2
+        )
+    services.set_session_details(
+        actor=SYSTEM,
+        session=session,
+        method="secret",
+        counting_board=["Đỗ Văn Kiểm", "Lê Thị Phiếu", "Trần Văn Đếm"],
+    )
+    first = matter.options.first()
+    services.record_session_counts(actor=SYSTEM, session=session, counts={first.pk: 2})
     services.fall_back_to_ballot(
         actor=SYSTEM, matter=matter, collection_ends_on=TODAY + dt.timedelta(days=3)
     )
