@@ -134,7 +134,14 @@ def _rows_from_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
         # spreadsheet writes a quote inside a quoted field as "".
         dialect.doublequote = True
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    yield from enumerate(reader, start=1)
+    line = 0
+    try:
+        for line, row in enumerate(reader, start=1):
+            yield line, row
+    except csv.Error as exc:  # e.g. a field longer than the csv module reads
+        raise FileUnreadable(
+            _("Không đọc được tệp CSV sau dòng %(line)d: %(error)s") % {"line": line, "error": exc}
+        ) from None
 
 
 def _rows_from_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -149,9 +156,18 @@ def _rows_from_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
             _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc}
         ) from None
     sheet = workbook.worksheets[0]
-    for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield index, ["" if v is None else _cell_text(v) for v in row]
-    workbook.close()
+    index = 0
+    try:
+        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield index, ["" if v is None else _cell_text(v) for v in row]
+    except (SyntaxError, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        # A sheet cut short or damaged: its XML does not parse (ParseError is a SyntaxError).
+        raise FileUnreadable(
+            _("Không đọc được tệp Excel (.xlsx) sau dòng %(line)d: %(error)s")
+            % {"line": index, "error": exc}
+        ) from None
+    finally:
+        workbook.close()
 
 
 def _cell_text(value: object) -> str:
@@ -334,7 +350,7 @@ def _check_members(line: int, raw: str, problems: list[RowError]) -> int:
         members = int(float(raw))
         if raw not in (str(members), f"{members}.0"):
             raise ValueError
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "inf", "1e400"
         members = 0
     if not 1 <= members <= MAX_MEMBERS:
         problems.append(
@@ -349,8 +365,9 @@ def _check_members(line: int, raw: str, problems: list[RowError]) -> int:
 
 
 def _check_birth_year(line: int, raw: str, problems: list[RowError]) -> int:
+    # int() also reads "1_980" and Arabic-Indic digits as 1980: a roll holds neither.
     try:
-        birth_year = int(raw)
+        birth_year = int(raw) if raw.isascii() and "_" not in raw else 0
     except ValueError:
         birth_year = 0
     if not 1900 <= birth_year <= 2100:

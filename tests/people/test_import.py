@@ -238,3 +238,56 @@ def test_public_unit_page_shows_counts_but_no_personal_data(village):
     page = client_for(None).get(f"/u/{village.code}/").content.decode()
     assert "13" in page  # people: 4 + 3 + 1 + 5
     assert "0912345678" not in page and "Trần Thị Bình" not in page
+
+
+def test_numbers_python_would_read_but_a_roll_cannot_are_row_errors(village):
+    bad = (
+        "ma_ho,chu_ho,so_thanh_vien,nam_sinh\n"
+        "H1,Lê Văn Tám,inf,1980\n"
+        "H2,Lê Thị Chín,1e400,1980\n"
+        "H3,Lê Văn Mười,3,1_980\n"
+    )
+    with pytest.raises(ImportRejected) as info:
+        _import(village, bad)
+    assert [(e.line, e.column) for e in info.value.row_errors] == [
+        (2, "so_thanh_vien"),
+        (3, "so_thanh_vien"),
+        (4, "nam_sinh"),
+    ]
+    assert Household.objects.count() == 0
+
+
+def _xlsx_with_a_cut_sheet() -> bytes:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["ma_ho", "chu_ho"])
+    for n in range(200):
+        sheet.append([f"H{n}", "Lê Văn Tám"])
+    whole = io.BytesIO()
+    workbook.save(whole)
+    cut = io.BytesIO()
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(cut, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]
+            target.writestr(item, content)
+    return cut.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "expected"),
+    [
+        (b"ma_ho,chu_ho\nH1," + b"x" * 200_000 + b"\n", "ho.csv", "Không đọc được tệp CSV"),
+        (_xlsx_with_a_cut_sheet(), "ho.xlsx", "Không đọc được tệp Excel"),
+    ],
+)
+def test_a_damaged_file_is_refused_with_a_message_not_an_error(village, data, filename, expected):
+    with pytest.raises(ValidationError) as info:
+        import_households(actor=SYSTEM, village=village, data=data, filename=filename)
+    assert expected in info.value.messages[0]
+    assert Household.objects.count() == 0
