@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 from django.core.management import call_command
@@ -29,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="chỉ dựng dữ liệu, không chạy máy chủ"
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="không chạy kèm bộ xử lý nền (phiếu in, báo cáo, thư) khi phục vụ",
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -40,7 +47,17 @@ class Command(BaseCommand):
         self.write_summary(summary)
         self.stdout.write(f"Xong sau {time.monotonic() - started:.1f} giây.")
         if not options["no_serve"]:
+            if not options["no_worker"]:
+                self.start_worker()
             call_command("serve")
+
+    def start_worker(self) -> subprocess.Popen:
+        """The background worker beside the server, so ballots, reports and messages are
+        built while the demo runs. It shares the terminal's process group: Ctrl+C stops it
+        with the server."""
+        worker = subprocess.Popen([sys.executable, "-m", "danchu.cli", "worker"])  # noqa: S603
+        self.stdout.write(f"Bộ xử lý nền (danchu worker) chạy kèm, tiến trình {worker.pid}.")
+        return worker
 
     def write_summary(self, summary: DemoSummary) -> None:
         households = f"{summary.households:,}".replace(",", ".")
