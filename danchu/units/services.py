@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danchu.accounts import permissions
@@ -148,6 +149,18 @@ def rename_unit(*, actor, unit: Unit, name: str, decision: str = "") -> Unit:
     old = unit.name
     if name == old:
         raise ValidationError(_("Tên mới trùng tên hiện tại."), code="same_name")
+    if (
+        unit.parent_id
+        and Unit.objects.current()
+        .filter(parent_id=unit.parent_id, name_folded=fold(name))
+        .exclude(pk=unit.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(commune)s đã có đơn vị tên “%(name)s”."),
+            code="duplicate_name",
+            params={"commune": parent.name, "name": name},
+        )
     unit.name = name
     unit.save()
     record(
@@ -158,6 +171,9 @@ def rename_unit(*, actor, unit: Unit, name: str, decision: str = "") -> Unit:
         payload={"old": old, "new": name, "decision": decision},
     )
     return unit
+
+
+MERGE_MAX_DAYS_AHEAD = 366
 
 
 @transaction.atomic
@@ -186,6 +202,29 @@ def merge_units(
         )
     commune = sources[0].parent
     permissions.require(actor, "units.manage", commune)
+    today = timezone.localdate()
+    # A merge takes effect from its decision: not before a unit it joins existed, and not
+    # years ahead (households move at once).
+    latest = today + dt.timedelta(days=MERGE_MAX_DAYS_AHEAD)
+    if not dt.date(2000, 1, 1) < effective <= latest:
+        raise ValidationError(
+            _("Ngày sáp nhập phải sau 01/01/2000 và không quá %(day)s."),
+            code="bad_effective_date",
+            params={"day": latest.strftime("%d/%m/%Y")},
+        )
+    for unit in [*sources, *([into] if into else [])]:
+        if unit.valid_from and effective <= unit.valid_from:
+            raise ValidationError(
+                _("Ngày sáp nhập phải sau ngày %(name)s bắt đầu có hiệu lực (%(day)s)."),
+                code="before_unit_began",
+                params={"name": unit.name, "day": unit.valid_from.strftime("%d/%m/%Y")},
+            )
+    if into is not None and (into.kind != Unit.Kind.VILLAGE or not into.is_current(effective)):
+        raise ValidationError(
+            _("%(name)s không phải thôn, tổ dân phố đang có hiệu lực."),
+            code="bad_into",
+            params={"name": into.name},
+        )
     for source in sources:
         if source.kind != Unit.Kind.VILLAGE:
             raise ValidationError(

@@ -173,3 +173,51 @@ def test_seed_units_loads_the_official_list_idempotently():
     assert (ung_hoa.name, ung_hoa.parent.code, ung_hoa.division_type) == ("Xã Ứng Hòa", "01", "Xã")
     call_command("seed_units", "--quiet")
     assert Unit.objects.count() == 1 + 34 + 3321
+
+
+@pytest.mark.parametrize(
+    ("effective", "code"),
+    [
+        (dt.date(1, 1, 1), "bad_effective_date"),
+        (dt.date(9999, 12, 31), "bad_effective_date"),
+    ],
+)
+def test_a_merge_date_out_of_range_is_refused_and_nothing_moves(
+    village, other_village, effective, code
+):
+    _households(village, "A1")
+    before = Event.objects.count()
+    with pytest.raises(ValidationError) as info:
+        services.merge_units(
+            actor=SYSTEM, sources=[village], into=other_village, effective=effective
+        )
+    assert info.value.code == code
+    village.refresh_from_db()
+    assert village.valid_to is None and Household.objects.get().village == village
+    assert Event.objects.count() == before
+
+
+def test_a_village_made_by_a_merge_cannot_be_merged_again_from_the_same_day(
+    commune, village, other_village
+):
+    day = dt.date(2026, 7, 1)
+    new = services.merge_units(
+        actor=SYSTEM, sources=[village, other_village], new_name="Thôn Đông Hòa", effective=day
+    )
+    third = services.create_village(actor=SYSTEM, commune=commune, name="Thôn Cao Xá")
+    with pytest.raises(ValidationError) as info:
+        services.merge_units(actor=SYSTEM, sources=[new], into=third, effective=day)
+    assert info.value.code == "before_unit_began"
+    with pytest.raises(ValidationError) as info:
+        services.merge_units(
+            actor=SYSTEM, sources=[third], into=commune, effective=dt.date(2026, 8, 1)
+        )
+    assert info.value.code in ("different_communes", "bad_into")
+
+
+def test_rename_refuses_a_name_another_village_has(village, other_village):
+    with pytest.raises(ValidationError) as info:
+        services.rename_unit(actor=SYSTEM, unit=village, name=other_village.name.upper())
+    assert info.value.code == "duplicate_name"
+    village.refresh_from_db()
+    assert village.name == "Thôn Đông Lỗ"
