@@ -138,4 +138,8 @@ class RelayForm(forms.Form):
 
 class NoticeSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100)
-    item = forms.ModelChoiceField(queryset=Art11Item.objects.all(), required=False)
+    item = forms.ModelChoiceField(
+        queryset=Art11Item.objects.filter(active=True),
+        required=False,
+        error_messages={"invalid_choice": _("Nội dung công khai (Điều 11) này không có.")},
+    )

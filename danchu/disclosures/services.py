@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from danchu.accounts import permissions
 from danchu.audit.services import record
@@ -111,13 +112,14 @@ def has_consecutive_airings(days: set[dt.date]) -> bool:
 
 # --- compliance --------------------------------------------------------------------------
 
+# Lazy: read in the language of each request, not the one active at import.
 STATUS_LABELS = {
-    "draft": _("Bản nháp"),
-    "on_time": _("Đúng hạn"),
-    "late": _("Công khai chậm"),
-    "period_late": _("Báo cáo định kỳ quá hạn"),
-    "taken_down_early": _("Gỡ trước thời hạn"),
-    "radio_incomplete": _("Chưa đủ 3 ngày phát thanh liên tục"),
+    "draft": gettext_lazy("Bản nháp"),
+    "on_time": gettext_lazy("Đúng hạn"),
+    "late": gettext_lazy("Công khai chậm"),
+    "period_late": gettext_lazy("Báo cáo định kỳ quá hạn"),
+    "taken_down_early": gettext_lazy("Gỡ trước thời hạn"),
+    "radio_incomplete": gettext_lazy("Chưa đủ 3 ngày phát thanh liên tục"),
 }
 
 
@@ -198,6 +200,10 @@ def _check_fields(fields: dict) -> dict:
     signed_on = fields.get("signed_on")
     if signed_on and signed_on > timezone.localdate():
         raise ValidationError(_("Ngày ký không được sau hôm nay."), code="signed_in_future")
+    if signed_on and signed_on < EARLIEST_DAY:
+        raise ValidationError(
+            _("Ngày ký không được trước ngày 01/01/2000."), code="signed_too_early"
+        )
     period = (fields.get("period") or "").strip().upper()
     if item.recurring and not period:
         raise ValidationError(
@@ -278,8 +284,15 @@ def update_draft(*, actor, notice: Notice, **changes) -> Notice:
 
 @transaction.atomic
 def attach_document(*, actor, notice: Notice, name: str, data: bytes) -> Attachment:
-    """Attach a PDF or image to a notice; its content must match its name (checked)."""
+    """Attach a PDF or image to a draft notice; its content must match its name (checked).
+    What was published stays as it was published (photos of a posting or an airing are
+    evidence, attached to those records instead)."""
     permissions.require(actor, "disclosures.manage", notice.unit)
+    if notice.status != Notice.Status.DRAFT:
+        raise ValidationError(
+            _("Thông báo đã công khai không thêm tài liệu được; hãy đăng thông báo đính chính."),
+            code="not_draft",
+        )
     checked = check_upload(
         name, data, allowed=DOCUMENT_TYPES, max_mb=settings.DISCLOSURE_ATTACHMENT_MAX_MB
     )
@@ -349,10 +362,21 @@ def _require_published(notice: Notice) -> None:
         raise ValidationError(_("Thông báo chưa được công khai."), code="not_published")
 
 
+# No record of this system predates 2000; an earlier date is a typing error, and one far in
+# the past could make a posting look complete before the notice existed.
+EARLIEST_DAY = dt.date(2000, 1, 1)
+
+
 def _not_future(day: dt.date, what: str) -> None:
     if day > timezone.localdate():
         raise ValidationError(
             _("%(what)s không được sau hôm nay."), code="date_in_future", params={"what": what}
+        )
+    if day < EARLIEST_DAY:
+        raise ValidationError(
+            _("%(what)s không được trước ngày 01/01/2000."),
+            code="date_too_early",
+            params={"what": what},
         )
 
 

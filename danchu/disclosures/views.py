@@ -52,8 +52,11 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
     form = forms.NoticeSearchForm(request.GET or None)
     notices = Notice.objects.for_unit_page(unit)
     q = item = None
-    if form.is_valid():
-        q, item = form.cleaned_data["q"], form.cleaned_data["item"]
+    if form.is_bound:
+        # Each filter that is valid applies; a bad one is named on the page, not silently
+        # dropped together with the others.
+        form.is_valid()
+        q, item = form.cleaned_data.get("q"), form.cleaned_data.get("item")
         if q:
             notices = notices.search(q)
         if item:
@@ -79,6 +82,7 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
         "notice_form": form,
         "notice_q": q or "",
         "notice_item": item,
+        "notice_item_unknown": "item" in form.errors,
         "items": forms.Art11Item.objects.filter(active=True),
         "can_manage_notices": permissions.can(request.user, "disclosures.manage", unit),
     }

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from danchu.accounts import permissions
 from danchu.accounts.models import Role, RoleGrant
@@ -136,13 +137,14 @@ def state_against_due(petition: Petition, today: dt.date | None = None) -> str:
     return "on_time"
 
 
+# Lazy: read in the language of each request, not the one active at import.
 STATE_LABELS = {
-    "on_time": _("Trong hạn"),
-    "due_today": _("Đến hạn hôm nay"),
-    "overdue": _("Quá hạn"),
-    "answered_on_time": _("Trả lời đúng hạn"),
-    "answered_late": _("Trả lời trễ hạn"),
-    "closed": _("Đã kết thúc"),
+    "on_time": gettext_lazy("Trong hạn"),
+    "due_today": gettext_lazy("Đến hạn hôm nay"),
+    "overdue": gettext_lazy("Quá hạn"),
+    "answered_on_time": gettext_lazy("Trả lời đúng hạn"),
+    "answered_late": gettext_lazy("Trả lời trễ hạn"),
+    "closed": gettext_lazy("Đã kết thúc"),
 }
 
 
@@ -1135,10 +1137,11 @@ def _recipients(commune: Unit, level: int, assignee=None) -> list:
     return [grant.user for grant in grants]
 
 
+# Lazy: read in the language of each request, not the one active at import.
 LEVEL_LABELS = {
-    1: _("cán bộ phụ trách"),
-    2: _("Chủ tịch UBND xã"),
-    3: _("Ban Chỉ đạo cấp tỉnh"),
+    1: gettext_lazy("cán bộ phụ trách"),
+    2: gettext_lazy("Chủ tịch UBND xã"),
+    3: gettext_lazy("Ban Chỉ đạo cấp tỉnh"),
 }
 
 

@@ -313,8 +313,9 @@ def test_list_query_count_does_not_grow_with_notices(
     with django_assert_max_num_queries(12) as few:
         assert api.get(url, **headers).status_code == 200
     for n in range(15):
-        notice = make_notice(commune, item, title=f"Thông báo thêm {n}")
+        notice = make_notice(commune, item, title=f"Thông báo thêm {n}", publish=False)
         services.attach_document(actor=SYSTEM, notice=notice, name=f"{n}.pdf", data=PDF)
+        services.publish_notice(actor=SYSTEM, notice=notice)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get(url, **headers).json()["items"]) == 18
 

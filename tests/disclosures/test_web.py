@@ -96,6 +96,19 @@ def test_unknown_unit_is_404(officer, db):
     assert client_for(None).get("/u/00000/notices.atom").status_code == 404
 
 
+def test_a_posting_or_a_signing_before_2000_is_refused(commune, item):
+    notice = make_notice(commune, item, signed_on=None)
+    with pytest.raises(ValidationError) as info:
+        services.record_posting(
+            actor=SYSTEM, notice=notice, started_on=dt.date(1999, 1, 1), place_name="Chợ"
+        )
+    assert info.value.code == "date_too_early"
+    assert not notice.postings.exists()
+    with pytest.raises(ValidationError) as info:
+        make_notice(commune, item, signed_on=dt.date(1, 1, 1), publish=False)
+    assert info.value.code == "signed_too_early"
+
+
 def test_posting_that_ends_before_it_starts_is_refused_with_a_message(officer, commune, item):
     notice = make_notice(commune, item)
     posting = services.record_posting(
@@ -133,6 +146,14 @@ def test_attachments_are_checked_by_content(commune, item, name, data, code):
     with pytest.raises(ValidationError) as info:
         services.attach_document(actor=SYSTEM, notice=notice, name=name, data=data)
     assert info.value.code == code
+    assert Attachment.objects.count() == 0
+
+
+def test_a_published_notice_takes_no_new_document(commune, item):
+    notice = make_notice(commune, item)
+    with pytest.raises(ValidationError) as info:
+        services.attach_document(actor=SYSTEM, notice=notice, name="bo-sung.pdf", data=PDF)
+    assert info.value.code == "not_draft"
     assert Attachment.objects.count() == 0
 
 
@@ -273,3 +294,13 @@ def test_unit_page_query_count_does_not_grow_with_notices(
         make_notice(commune, item, title=f"Thông báo thêm {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/u/{commune.code}/")
+
+
+def test_an_unknown_item_filter_keeps_the_search_and_says_so(commune, item):
+    make_notice(commune, item, title="Kế hoạch lắp đèn đường")
+    make_notice(commune, item, title="Lịch tiêm chủng")
+    page = client_for(None).get(f"/u/{commune.code}/", {"q": "den duong", "item": "999"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Kế hoạch lắp đèn đường" in html and "Lịch tiêm chủng" not in html
+    assert "Không có nội dung công khai (Điều 11) này" in html
