@@ -16,9 +16,15 @@ def main(argv: list[str] | None = None) -> int:
     argv[0] = "danchu"
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as exc:
+        # A configuration mistake is the operator's to fix: one line naming it, no traceback.
+        print(f"danchu: cấu hình không hợp lệ / bad configuration: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -213,7 +213,22 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("DANCHU_LOGIN_FAILURE_WINDOW_MINUTES", 15
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("DANCHU_TIME_ZONE", "Asia/Ho_Chi_Minh")
+
+
+def _time_zone() -> str:
+    import zoneinfo
+
+    name = os.environ.get("DANCHU_TIME_ZONE", "Asia/Ho_Chi_Minh")
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"DANCHU_TIME_ZONE must be an IANA time zone such as Asia/Ho_Chi_Minh, got {name!r}"
+        ) from None
+    return name
+
+
+TIME_ZONE = _time_zone()
 USE_I18N = True
 USE_TZ = True
 
@@ -341,11 +356,17 @@ PETITION_RECEPTION_CAPACITY = env_int("DANCHU_PETITION_RECEPTION_CAPACITY", 20, 
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+LOG_LEVEL = os.environ.get("DANCHU_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"DANCHU_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}"
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DANCHU_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},

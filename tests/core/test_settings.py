@@ -10,6 +10,8 @@ CASES = [
     ({"DANCHU_SECRET_KEY": "short"}, "at least 32 characters"),
     ({"DANCHU_LOGIN_FAILURE_LIMIT": "many"}, "must be a whole number"),
     ({"DANCHU_SECRET_KEY_FILE": "/nonexistent/secret"}, "cannot read"),
+    ({"DANCHU_LOG_LEVEL": "LOUD"}, "DANCHU_LOG_LEVEL must be DEBUG, INFO"),
+    ({"DANCHU_TIME_ZONE": "Mars/Base"}, "DANCHU_TIME_ZONE must be an IANA time zone"),
 ]
 
 
@@ -30,6 +32,7 @@ def test_bad_configuration_fails_at_start_with_a_clear_message(env, message, tmp
     )
     assert result.returncode != 0
     assert message in result.stderr
+    assert "Traceback" not in result.stderr  # one line for the operator, not a stack
 
 
 def test_default_configuration_uses_sqlite_with_wal_and_immediate(tmp_path):
