@@ -77,10 +77,15 @@ class VerifyResult:
     count: int
     broken_seq: int | None = None
     reason: str = ""
+    head_hash: str = ""
 
 
-def verify_chain(chunk_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order and report the first event whose link is broken."""
+def verify_chain(chunk_size: int = 5000, expect: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the chain in order and report the first event whose link is broken.
+
+    The chain alone cannot show that its newest events were deleted: `expect` is a head
+    recorded earlier (its seq and hash, as `danchu audit verify` prints them), which must
+    still be there, unchanged."""
     prev_hash = GENESIS
     expected_seq = 1
     count = 0
@@ -91,7 +96,13 @@ def verify_chain(chunk_size: int = 5000) -> VerifyResult:
             return VerifyResult(False, count, event.seq, "prev_hash không khớp sự kiện trước")
         if compute_hash(event) != event.hash:
             return VerifyResult(False, count, event.seq, "nội dung đã bị sửa (hash sai)")
+        if expect and event.seq == expect[0] and event.hash != expect[1]:
+            return VerifyResult(False, count, event.seq, "khác đầu chuỗi đã ghi lại trước đó")
         prev_hash = event.hash
         expected_seq += 1
         count += 1
-    return VerifyResult(True, count)
+    if expect and count < expect[0]:
+        return VerifyResult(
+            False, count, count + 1, f"thiếu sự kiện #{count + 1}–#{expect[0]} (đã bị xóa)"
+        )
+    return VerifyResult(True, count, head_hash=prev_hash if count else "")

@@ -59,6 +59,30 @@ def test_cli_verify_reports_ok_and_broken(db, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_deleted_newest_event_is_caught_against_a_head_kept_elsewhere(db, capsys):
+    _write(4)
+    call_command("audit", "verify")
+    head = capsys.readouterr().out.splitlines()[-1].removeprefix("Đầu chuỗi: ")
+    seq, digest = head.split(":")
+    assert seq == "4" and digest == Event.objects.get(seq=4).hash
+    call_command("audit", "verify", "--expect", head)  # still there: OK
+    Event.objects.filter(seq=4).delete()
+    assert verify_chain().ok  # the chain alone cannot tell
+    with pytest.raises(CommandError, match="#4–#4"):
+        call_command("audit", "verify", "--expect", head)
+    with pytest.raises(CommandError, match="SEQ:HASH"):
+        call_command("audit", "verify", "--expect", "4:abc")
+
+
+def test_a_head_that_was_rewritten_is_caught(db):
+    _write(3)
+    head = (2, Event.objects.get(seq=2).hash)
+    Event.objects.filter(seq__gte=2).delete()
+    _write(2)  # the tail written again: a valid chain, but not the one recorded
+    result = verify_chain(expect=head)
+    assert (result.ok, result.broken_seq) == (False, 2)
+
+
 def test_concurrent_writers_keep_one_unbroken_chain():
     """Real threads, real connections: appends serialise, the chain never forks."""
     import threading
