@@ -54,6 +54,14 @@ class RenameIn(Schema):
     decision: str = Field("", max_length=120)
 
 
+class MergeIn(Schema):
+    sources: list[str] = Field(..., min_length=1, max_length=50, description="village codes")
+    into: str | None = Field(None, max_length=32, description="an existing village, or none")
+    new_name: str = Field("", max_length=200, description="the new village's name, without into")
+    effective: dt.date
+    decision: str = Field("", max_length=120, description="the HĐND resolution, e.g. NQ 12")
+
+
 def _unit(code: str) -> Unit:
     try:
         return services.get_unit(code)
@@ -108,4 +116,30 @@ def rename_unit(request, code: str, payload: RenameIn):
     unit = _unit(code)
     return services.rename_unit(
         actor=request.auth, unit=unit, name=payload.name, decision=payload.decision
+    )
+
+
+@router.post(
+    "/{code}/merge",
+    response=UnitOut,
+    auth=BearerToken(),
+    summary="Merge villages of a commune into one of them or into a new village",
+)
+def merge_units(request, code: str, payload: MergeIn):
+    commune = _unit(code)
+    sources = [_unit(source) for source in payload.sources]
+    into = _unit(payload.into) if payload.into else None
+    if any(u.parent_id != commune.pk for u in [*sources, *([into] if into else [])]):
+        raise ValidationError(
+            "Chỉ sáp nhập các thôn, tổ dân phố của %(commune)s / only villages of this commune.",
+            code="different_communes",
+            params={"commune": commune.name},
+        )
+    return services.merge_units(
+        actor=request.auth,
+        sources=sources,
+        into=into,
+        new_name=payload.new_name,
+        effective=payload.effective,
+        decision=payload.decision,
     )

@@ -285,3 +285,34 @@ def test_household_roll_pages(api, officer, village):
     assert response.json()["detail"] == (
         "Dữ liệu không hợp lệ / invalid input: limit: Input should be less than or equal to 500"
     )
+
+
+def test_officer_merges_villages_through_the_api(api, officer, commune, village, other_village):
+    headers = _bearer(officer)
+    url = f"/api/v1/units/{commune.code}/merge"
+    body = {"sources": [village.code, other_village.code], "effective": "2026-07-01"}
+    refused = api.post(
+        url,
+        body | {"effective": "0001-01-01", "new_name": "Thôn Đông Hòa"},
+        content_type="application/json",
+        **headers,
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "bad_effective_date"
+    anonymous = api.post(url, body, content_type="application/json")
+    assert anonymous.status_code == 401
+    merged = api.post(
+        url,
+        body | {"new_name": "Thôn Đông Hòa", "decision": "NQ 12/NQ-HĐND"},
+        content_type="application/json",
+        **headers,
+    )
+    assert merged.status_code == 200 and merged.json()["name"] == "Thôn Đông Hòa"
+    village.refresh_from_db()
+    assert village.successor.code == merged.json()["code"]
+    unknown = api.post(
+        url,
+        {"sources": ["khong-co"], "effective": "2026-08-01"},
+        content_type="application/json",
+        **headers,
+    )
+    assert unknown.status_code == 404
