@@ -591,3 +591,18 @@ def test_the_draft_page_and_the_board_read_a_fixed_number_of_queries(
     with django_assert_num_queries(17):
         response = officer_client.get(_url(consultation, "synthesis/"))
     assert f'id="g{group.pk}"' in response.content.decode()
+
+
+def test_the_author_of_a_hidden_opinion_reads_the_reason(consultation, resident, officer):
+    opinion = services.submit_opinion(
+        user=resident, consultation=consultation, text="Gọi ông Tư số 0912345678."
+    )
+    services.moderate_opinion(
+        actor=SYSTEM, opinion=opinion, hidden=True, note="Có số điện thoại của người khác"
+    )
+    mine = _part(client_for(resident).get(_url(consultation)).content.decode(), "mine")
+    assert "Lý do:" in mine and "Có số điện thoại của người khác" in mine
+    assert (
+        "Có số điện thoại của người khác"
+        not in client_for(None).get(_url(consultation)).content.decode()
+    )
