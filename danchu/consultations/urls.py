@@ -8,6 +8,11 @@ urlpatterns = [
     path("<str:code>/convention/", views.convention_detail, name="convention"),
     path("<str:code>/consultations/<int:pk>/", views.consultation_detail, name="detail"),
     path("<str:code>/consultations/<int:pk>/comment/", views.comment, name="comment"),
+    path(
+        "<str:code>/consultations/<int:pk>/comments/",
+        views.section_opinions,
+        name="section_opinions",
+    ),
     path("<str:code>/consultations/<int:pk>/open/", views.open_consultation, name="open"),
     path("<str:code>/consultations/<int:pk>/synthesis/", views.synthesis, name="synthesis"),
     path("<str:code>/consultations/<int:pk>/synthesis.pdf", views.synthesis_pdf, name="pdf"),

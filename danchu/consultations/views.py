@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -166,32 +167,65 @@ def _forms_used(consultation: Consultation) -> list[str]:
     ]
 
 
+PART_OPINIONS = 20  # public opinions shown under each section; the rest on its own pages
+
+
 def _parts(consultation: Consultation) -> list[dict]:
-    """Each section of the draft with its public opinions and a comment form, then the
-    whole draft. Hidden opinions, and opinions their authors kept private, are left out."""
-    public = defaultdict(list)
-    for opinion in consultation.opinions.filter(is_public=True, hidden=False):
-        public[opinion.section_id].append(opinion)
-    parts = [
-        {
-            "anchor": f"s{section.number}",
+    """Each section of the draft with its newest public opinions, their count and a comment
+    form, then the whole draft. Hidden opinions, and opinions their authors kept private,
+    are left out. Three queries, whatever the number of opinions."""
+    public = consultation.opinions.filter(is_public=True, hidden=False)
+    counts = dict(public.values_list("section_id").annotate(n=Count("pk")).order_by())
+    ranked = public.annotate(
+        rank=Window(RowNumber(), partition_by=[F("section_id")], order_by=F("pk").desc())
+    )
+    newest = defaultdict(list)
+    for opinion in ranked.filter(rank__lte=PART_OPINIONS).order_by("pk"):
+        newest[opinion.section_id].append(opinion)
+
+    def part(anchor: str, section, form) -> dict:
+        key = section.pk if section else None
+        return {
+            "anchor": anchor,
             "section": section,
-            "opinions": public[section.pk],
-            "form": forms.CommentForm(
-                initial={"section": section.number}, auto_id=f"s{section.number}-%s"
-            ),
+            "opinions": newest[key],
+            "count": counts.get(key, 0),
+            "more": counts.get(key, 0) - len(newest[key]),
+            "form": form,
         }
+
+    parts = [
+        part(
+            f"s{section.number}",
+            section,
+            forms.CommentForm(initial={"section": section.number}, auto_id=f"s{section.number}-%s"),
+        )
         for section in consultation.sections.all()
     ]
-    parts.append(
-        {
-            "anchor": WHOLE,
-            "section": None,
-            "opinions": public[None],
-            "form": forms.CommentForm(auto_id=f"{WHOLE}-%s"),
-        }
-    )
+    parts.append(part(WHOLE, None, forms.CommentForm(auto_id=f"{WHOLE}-%s")))
     return parts
+
+
+def section_opinions(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Every public opinion on one section (`?section=N`, none: the whole draft), a page at a
+    time, oldest first."""
+    consultation = get_consultation_for(request.user, code, pk)
+    raw = request.GET.get("section", "")
+    section = None
+    if raw:
+        if not raw.isdigit():
+            raise Http404(_("Dự thảo không có mục này."))
+        section = get_object_or_404(consultation.sections, number=int(raw))
+    public = consultation.opinions.filter(is_public=True, hidden=False, section=section)
+    page = Paginator(public.order_by("pk"), BOARD_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "consultation": consultation,
+        "unit": consultation.unit,
+        "section": section,
+        "page": page,
+        "extra": f"section={section.number}" if section else "",
+    }
+    return render(request, "consultations/section_opinions.html", context)
 
 
 def _part_for(parts: list[dict], section_number) -> dict:

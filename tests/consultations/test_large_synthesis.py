@@ -162,3 +162,28 @@ def test_the_pdf_quotes_the_first_opinions_and_says_how_many_more(published):
     assert "Ý kiến số 003." in text and "Ý kiến số 004." not in text
     assert "Và 5 ý kiến công khai khác cùng nội dung" in text
     assert "Và 2 ý kiến người góp ý đề nghị không công khai nội dung" in text
+
+
+def test_a_section_shows_its_newest_opinions_and_links_to_all_of_them(consultation):
+    section = consultation.sections.get(number=2)
+    Opinion.objects.bulk_create(
+        Opinion(
+            consultation=consultation,
+            section=section,
+            channel="portal",
+            text=f"Góp ý mục 2 số {k:02d}.",
+            original_text=f"Góp ý mục 2 số {k:02d}.",
+            is_public=k != 3,  # one kept private
+        )
+        for k in range(26)
+    )
+    page = client_for(None).get(_url(consultation)).content.decode()
+    part = re.search(r'<section id="s2".*?</section>', page, re.S).group(0)
+    assert "25 ý kiến công khai" in part and "Xem cả 25 ý kiến" in part
+    assert "Góp ý mục 2 số 25." in part and "Góp ý mục 2 số 05." not in part
+    assert part.count('class="meta"') == 20
+    everything = client_for(None).get(_url(consultation, "comments/?section=2")).content.decode()
+    assert all(f"Góp ý mục 2 số {k:02d}." in everything for k in range(26) if k != 3)
+    assert "Góp ý mục 2 số 03." not in everything
+    assert client_for(None).get(_url(consultation, "comments/?section=x")).status_code == 404
+    assert client_for(None).get(_url(consultation, "comments/?section=999")).status_code == 404
