@@ -516,7 +516,8 @@ def file_petition(
     if filer is not None and not filer_name:
         filer_name = filer.full_name or filer.get_full_name() or ""
     # Luật KN Art 8(2), Luật TC Art 23(1): no anonymous complaints or denunciations.
-    identified = filer_name and (filer_address or filer_phone or filer is not None)
+    # The law names both: a phone number or an account alone is not the filer's address.
+    identified = bool(filer_name and filer_address)
     if kind in IDENTIFIED_KINDS and not identified:
         raise ValidationError(
             _(

@@ -56,6 +56,8 @@ def test_routing_rule_assigns_the_officer(village, commune, officer):
     [
         ({"kind": "complaint", "filer_name": ""}, "identity_required"),
         ({"kind": "denunciation", "filer_name": "", "filer_phone": ""}, "identity_required"),
+        # A phone number is not the address the law asks for (Luật KN Art 8(2)).
+        ({"kind": "complaint", "filer_address": ""}, "identity_required"),
         ({"category": "khong-co"}, "unknown_category"),
         ({"kind": "rumour"}, "unknown_kind"),
         ({"title": "   "}, "required"),
