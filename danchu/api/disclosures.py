@@ -24,7 +24,14 @@ from danchu.api.auth import BearerToken, OptionalBearer
 from danchu.api.pagination import Pages
 from danchu.core.errors import ValidationError
 from danchu.disclosures import services
-from danchu.disclosures.models import Art11Item, Attachment, Forwarding, Notice, Posting
+from danchu.disclosures.models import (
+    Airing,
+    Art11Item,
+    Attachment,
+    Forwarding,
+    Notice,
+    Posting,
+)
 from danchu.disclosures.views import get_notice_for
 from danchu.units.models import Unit
 from danchu.units.services import get_unit
@@ -298,6 +305,14 @@ def _posting(request, posting_id: int) -> Posting:
     return posting
 
 
+def _airing(request, airing_id: int) -> Airing:
+    airing = Airing.objects.select_related("notice__unit").filter(pk=airing_id).first()
+    if airing is None:
+        raise Http404(_("Không tìm thấy lần phát thanh."))
+    get_notice_for(_caller(request), airing.notice.unit.code, airing.notice_id)
+    return airing
+
+
 def _forwarding(request, forwarding_id: int) -> Forwarding:
     forwarding = (
         Forwarding.objects.select_related("notice__unit", "village")
@@ -491,6 +506,42 @@ def add_airing(request, notice_id: int, payload: AiringIn):
         actor=request.auth, notice=notice, aired_at=payload.aired_at, station=payload.station
     )
     return Status(201, airing)
+
+
+def _photo(file: UploadedFile) -> tuple[str, bytes]:
+    # One byte past the limit is enough for the service to refuse an oversized file.
+    data = file.read(settings.DISCLOSURE_ATTACHMENT_MAX_MB * 1024 * 1024 + 1)
+    return (file.name or "").replace("\x00", ""), data
+
+
+@router.post(
+    "/postings/{posting_id}/photos",
+    response={201: AttachmentOut},
+    auth=BearerToken(),
+    summary="Add a photo proving the notice was (still) up (JPG/PNG, checked by content)",
+)
+def add_posting_photo(request, posting_id: int, file: File[UploadedFile]):
+    posting = _posting(request, posting_id)
+    name, data = _photo(file)
+    attachment = services.add_evidence_photo(
+        actor=request.auth, posting=posting, name=name, data=data
+    )
+    return Status(201, attachment)
+
+
+@router.post(
+    "/airings/{airing_id}/photos",
+    response={201: AttachmentOut},
+    auth=BearerToken(),
+    summary="Add a photo or scan proving an airing (JPG/PNG, checked by content)",
+)
+def add_airing_photo(request, airing_id: int, file: File[UploadedFile]):
+    airing = _airing(request, airing_id)
+    name, data = _photo(file)
+    attachment = services.add_evidence_photo(
+        actor=request.auth, airing=airing, name=name, data=data
+    )
+    return Status(201, attachment)
 
 
 @router.post(

@@ -441,6 +441,31 @@ def record_posting(
     return posting
 
 
+@transaction.atomic
+def add_evidence_photo(
+    *, actor, name: str, data: bytes, posting: Posting | None = None, airing=None
+) -> Attachment:
+    """A photo proving a posting stayed up or an airing went out (Art 12(1)), added after the
+    record was made — the board photographed on day 30, say. Images only, checked by content."""
+    record_ = posting or airing
+    if record_ is None or (posting is not None and airing is not None):
+        raise ValueError("one of posting or airing")
+    notice = record_.notice
+    permissions.require(actor, "disclosures.manage", notice.unit)
+    attachment = _store_photo(actor, notice, (name, data), posting=posting, airing=airing)
+    record(
+        actor=actor,
+        action="disclosures.evidence_added",
+        obj=notice,
+        unit=notice.unit,
+        payload={
+            "posting": posting.pk if posting else None,
+            "airing": airing.pk if airing else None,
+        },
+    )
+    return attachment
+
+
 def _store_photo(actor, notice, photo, **target) -> Attachment:
     name, data = photo
     checked = check_upload(
