@@ -542,9 +542,9 @@ def board_figures(context) -> dict:
     return {
         "by_channel": {labels[str(label)]: n for label, n in context["by_channel"]},
         "unanswered": context["unanswered_count"],
-        "ungrouped": len(context["ungrouped"]),
-        "hidden": len(context["hidden"]),
-        "by_group": {g.pk: len(g.members) for g in groups if g.members},
+        "ungrouped": context["page"].paginator.count,  # the board lists ungrouped by default
+        "hidden": context["hidden_count"],
+        "by_group": {g.pk: g.count for g in groups if g.count},
     }
 
 
@@ -667,6 +667,7 @@ def publish_and_print(officer, consultation, repeat: int, *, budget: float | Non
         "section_s": section_s,
         "opinions": sum(n for n, _p in raw["by_group"].values()),
         "public": sum(p for _n, p in raw["by_group"].values()),
+        "quoted": quoted_of(raw),
         "groups": len(raw["by_group"]),
         "pdf_s": None,
         "same": True,
@@ -696,7 +697,10 @@ def publish_and_print(officer, consultation, repeat: int, *, budget: float | Non
         pdf.html_to_pdf = real
     groups = printing.synthesis_groups(consultation)
     printed = {
-        g.pk: (g.count, len(g.public_opinions)) for key in groups for g in groups[key] if g.count
+        g.pk: (g.count, len(g.public_opinions) + g.more_public)
+        for key in groups
+        for g in groups[key]
+        if g.count
     }
     labels = {str(label): value for value, label in Channel.choices}
     by_channel = {labels[str(k)]: v for k, v in printing.opinions_by_channel(consultation)}
@@ -712,14 +716,31 @@ def publish_and_print(officer, consultation, repeat: int, *, budget: float | Non
     return figures
 
 
+def quoted_of(raw: dict) -> int:
+    """How many opinions the printed synthesis quotes: the first public ones of each group."""
+    from django.conf import settings
+
+    limit = settings.CONSULTATION_SYNTHESIS_QUOTES
+    return sum(min(public, limit) for _n, public in raw["by_group"].values())
+
+
 def time_publish(officer, big, small, repeat: int, pdf_budget: float) -> bool:
     """The small consultation first: its print is the probe from which the big one's time
     is estimated; the big one is printed if the estimate fits in `pdf_budget` seconds."""
     probe = publish_and_print(officer, small, repeat)
-    estimate = (
-        probe["pdf_s"] / max(probe["opinions"], 1) * big.opinions.filter(hidden=False).count()
+    # The printed synthesis grows with the groups and the opinions it quotes (a few per
+    # group), not with every opinion: the estimate scales the probe by what would be quoted.
+    from danchu.consultations.printing import synthesis_groups
+
+    prepared = finish_synthesis(big)
+    groups = synthesis_groups(big)
+    big_quoted = sum(len(g.public_opinions) for key in groups for g in groups[key])
+    big_groups = sum(len(groups[key]) for key in groups)
+    estimate = probe["pdf_s"] * max(
+        big_quoted / max(probe["quoted"], 1), big_groups / max(probe["groups"], 1)
     )
     full = publish_and_print(officer, big, repeat, budget=(pdf_budget, estimate))
+    full["moved"], full["answered"] = prepared  # done above, before the estimate
     board = Board(officer, big)
     after_s, (after_queries, response) = median_time(lambda: queries_of(board.page), repeat)
     print(
@@ -732,7 +753,7 @@ def time_publish(officer, big, small, repeat: int, pdf_budget: float) -> bool:
         f"{'template':>9} {'WeasyPrint':>10} {'raw SQL':>9} {'PDF ÷ raw':>10}  PDF"
     )
     for figures in (probe, full):
-        who = f"{figures['opinions']:,} ({figures['public']:,})"
+        who = f"{figures['opinions']:,} ({figures['public']:,}, {figures['quoted']:,})"
         head = f"   {who:<36} {figures['publish_s']:>8.3f}s"
         if figures["pdf_s"] is None:
             print(
