@@ -1189,6 +1189,15 @@ def send_due_on(matter: Matter) -> dt.date | None:
     return add_working_days(matter.collection_ends_on, SEND_TO_COMMUNE_WORKING_DAYS)
 
 
+def send_late(matter: Matter, today: dt.date | None = None) -> bool:
+    """NĐ 59 Art 4(7): the ballot's result reached the commune after its 05 working days, or
+    has not reached it and the days are over."""
+    due = send_due_on(matter)
+    if due is None or matter.status != Matter.Status.CLOSED or not matter.adopted:
+        return False  # only an adopted result is sent (see send_to_commune)
+    return (matter.sent_to_commune_on or today or timezone.localdate()) > due
+
+
 def recogniser(matter: Matter) -> str | None:
     """ "committee" (UBND xã), "front" (UBMTTQ xã), or None when effective on adoption."""
     if matter.item in RECOGNISED_BY_COMMITTEE:

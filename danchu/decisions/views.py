@@ -105,6 +105,7 @@ def _recognition_context(user, matter: Matter) -> dict:
         "recogniser": who,
         "recognition_due_on": services.recognition_due_on(matter),
         "send_due_on": services.send_due_on(matter),
+        "send_late": services.send_late(matter),
         "effective": services.is_effective(matter),
         "can_recognise": can_recognise,
         "recognition_form": forms.RecognitionForm(),
@@ -420,6 +421,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
             and matter.recognition_due < today
         )
         matter.send_due = services.send_due_on(matter)
+        matter.send_late = services.send_late(matter, today)
     return render(
         request,
         "decisions/overview.html",
@@ -427,6 +429,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "matters": matters,
             "overdue": [m for m in matters if m.overdue],
+            "send_late": [m for m in matters if m.send_late and not m.sent_to_commune_on],
             "create_url": reverse("decisions:create", args=[unit.code]),
         },
     )

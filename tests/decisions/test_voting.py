@@ -1,13 +1,14 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from danchu.accounts.models import Role
 from danchu.accounts.permissions import SYSTEM
 from danchu.core.errors import ValidationError
 from danchu.decisions import services
 from danchu.decisions.models import Choice, Participation, SecretCount, VoteConflict
-from tests.conftest import make_user
+from tests.conftest import client_for, make_user
 from tests.decisions.conftest import TODAY, codes_of, open_matter
 
 
@@ -132,3 +133,28 @@ def test_ballot_result_uses_the_whole_roll_and_the_send_clock(village):
     assert result.as_dict()["rule"].startswith("Quá 50% tổng số hộ")
     # NĐ 59 Art 4(7): 5 working days after Fri 27 Nov 2026 -> Fri 4 Dec.
     assert services.send_due_on(matter) == dt.date(2026, 12, 4)
+    matter.refresh_from_db()
+    assert not services.send_late(matter, dt.date(2026, 12, 7))  # not adopted: nothing to send
+
+
+def test_a_result_sent_after_its_five_working_days_stays_marked_late(village, officer):
+    matter = open_matter(
+        village, form="ballot", households=3, agreed=True, collection_ends_on=TODAY
+    )
+    yes, _no = _yes_no(matter)
+    for code in list(codes_of(matter).values()):
+        services.cast_with_code(code=code, option_id=yes, channel="online")
+    services.close_matter(actor=SYSTEM, matter=matter)
+    matter.refresh_from_db()
+    assert not services.send_late(matter, dt.date(2026, 12, 4))
+    assert services.send_late(matter, dt.date(2026, 12, 7))  # Monday: the clock has run out
+    with time_machine.travel(dt.datetime(2026, 12, 8, 2, tzinfo=dt.UTC), tick=False):
+        overview = client_for(officer).get(f"/u/{village.parent.code}/matters/").content.decode()
+        assert "Quá hạn gửi kết quả lấy ý kiến về xã" in overview
+        services.send_to_commune(actor=SYSTEM, matter=matter, sent_on=dt.date(2026, 12, 8))
+        matter.refresh_from_db()
+        assert services.send_late(matter)
+        page = client_for(officer).get(matter.get_absolute_url()).content.decode()
+        assert "gửi chậm" in page
+        overview = client_for(officer).get(f"/u/{village.parent.code}/matters/").content.decode()
+        assert "Quá hạn gửi kết quả lấy ý kiến về xã" not in overview
