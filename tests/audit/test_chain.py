@@ -58,7 +58,6 @@ def test_cli_verify_reports_ok_and_broken(db, capsys):
         call_command("audit", "verify")
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_deleted_newest_event_is_caught_against_a_head_kept_elsewhere(db, capsys):
     _write(4)
     call_command("audit", "verify")
@@ -83,6 +82,7 @@ def test_a_head_that_was_rewritten_is_caught(db):
     assert (result.ok, result.broken_seq) == (False, 2)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_unbroken_chain():
     """Real threads, real connections: appends serialise, the chain never forks."""
     import threading
