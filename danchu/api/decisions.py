@@ -301,6 +301,9 @@ class MatterIn(Schema):
         None, max_length=50, description='default: ["Đồng ý", "Không đồng ý"]'
     )
     secret: bool = False
+    scattered_dwellings: bool = Field(
+        False, description="scattered dwellings: cluster meetings under 200 households (Art 18(3))"
+    )
     kind: Matter.Kind | None = Field(
         None,
         description="items 4, 5: election (default; candidates come with its preparation, "
@@ -520,6 +523,7 @@ def create_matter(request, code: str, payload: MatterIn):
         options=payload.options,
         secret=payload.secret,
         kind=str(payload.kind) if payload.kind else None,
+        scattered_dwellings=payload.scattered_dwellings,
     )
     return Status(201, matter)
 

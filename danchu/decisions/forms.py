@@ -24,6 +24,10 @@ class MatterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     secret = forms.BooleanField(label=_("Bỏ phiếu kín"), required=False)
+    scattered_dwellings = forms.BooleanField(
+        label=_("Dân cư không tập trung: được họp theo cụm dù dưới 200 hộ (Điều 18 khoản 3)"),
+        required=False,
+    )
 
     def clean_options(self):
         lines = [line.strip() for line in self.cleaned_data["options"].splitlines()]

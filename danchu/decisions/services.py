@@ -86,6 +86,7 @@ def create_matter(
     options: list[str] | None = None,
     secret: bool = False,
     kind: str | None = None,
+    scattered_dwellings: bool = False,
 ) -> Matter:
     """Prepare a matter; nothing is public or frozen until it opens.
 
@@ -130,6 +131,7 @@ def create_matter(
         title=title,
         description=(description or "").strip(),
         secret=secret,
+        scattered_dwellings=scattered_dwellings,
         created_by=_user(actor),
     )
     Option.objects.bulk_create(
@@ -140,7 +142,12 @@ def create_matter(
         action="decisions.matter_created",
         obj=matter,
         unit=unit,
-        payload={"item": item, "title": title, "options": labels},
+        payload={
+            "item": item,
+            "title": title,
+            "options": labels,
+            **({"scattered_dwellings": True} if scattered_dwellings else {}),
+        },
     )
     return matter
 
@@ -563,16 +570,21 @@ def download_ballots(*, actor, matter: Matter) -> BallotPrint:
 def start_session(
     *, actor, matter: Matter, name: str, held_on: dt.date, chair_name: str
 ) -> MeetingSession:
-    """A meeting, or a cluster meeting in a village of 200+ households (Art 18(3))."""
+    """A meeting, or a cluster meeting in a village of 200+ households or of scattered
+    dwellings (Art 18(3))."""
     matter = _lock(matter)
     permissions.require(actor, "decisions.manage", matter.unit)
     _require_open(matter)
     if matter.form != Form.MEETING:
         raise ValidationError(_("Vấn đề này không lấy ý kiến bằng cuộc họp."), code="not_meeting")
     existing = matter.sessions.count()
-    if existing and matter.roll_size < 200:
+    if existing and matter.roll_size < 200 and not matter.scattered_dwellings:
+        # Law Art 18(3): clusters with 200 households or more, or scattered dwellings.
         raise ValidationError(
-            _("Chỉ họp theo cụm khi thôn có từ 200 hộ trở lên (Điều 18 khoản 3 Luật 10/2022)."),
+            _(
+                "Chỉ họp theo cụm khi thôn có từ 200 hộ trở lên hoặc dân cư không tập trung "
+                "(Điều 18 khoản 3 Luật 10/2022)."
+            ),
             code="clusters_not_allowed",
         )
     name = " ".join((name or "").split()) or _("Cuộc họp toàn thôn")

@@ -119,6 +119,27 @@ def test_clusters_only_from_200_households_and_their_results_add_up(village, oth
     assert result.adopted  # 121 > 240 / 2
 
 
+def test_a_village_of_scattered_dwellings_meets_in_clusters_under_200_households(village):
+    """Law Art 18(3): 200 households or more, or dân cư không tập trung."""
+    from tests.decisions.conftest import add_households
+
+    add_households(village, 40)
+    matter = services.open_matter(
+        actor=SYSTEM,
+        form="meeting",
+        matter=services.create_matter(
+            actor=SYSTEM,
+            unit=village,
+            item=1,
+            title="Đóng góp sửa đường lên bản",
+            scattered_dwellings=True,
+        ),
+    )
+    one, two = _session(matter, "Cụm Nà Cọ"), _session(matter, "Cụm Khuổi Nặm")
+    assert {one.name, two.name} == {"Cụm Nà Cọ", "Cụm Khuổi Nặm"}
+    assert matter.sessions.count() == 2
+
+
 def test_a_household_attends_only_one_cluster(village):
     matter = open_matter(village, households=200)
     ids = list(matter.roll.values_list("household_id", flat=True))

@@ -43,6 +43,9 @@ class Matter(models.Model):
     title = models.CharField(_("tiêu đề"), max_length=300)
     description = models.TextField(_("nội dung"), blank=True)
     secret = models.BooleanField(_("bỏ phiếu kín"), default=False)
+    # Law Art 18(3): meeting in clusters is allowed with 200 households or more, or where the
+    # dwellings are scattered (dân cư không tập trung), as the village head records here.
+    scattered_dwellings = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     form = models.CharField(_("hình thức"), max_length=8, choices=Form.choices, blank=True)
     # NĐ 59 Art 4(1)(b): a ballot organised because a meeting could not reach the rate.
