@@ -22,7 +22,7 @@ Then, on PostgreSQL, it prints the median of `--repeat` runs of:
 
 1. a committee member's dashboard of the (first) province over HTTP in-process (the whole
    page: indicators by commune, trend over 4 half-years, hot spots, plans) and its query
-   count, beside `indicators.breakdown` + `trend` alone;
+   count, beside `indicators.breakdown_and_trend` alone (what the page computes);
 2. the national roll-up (`indicators.breakdown(nation)`: every indicator for each province);
 3. beside each, the raw SQL aggregates of the same rows (notices, matters, petitions grouped
    by child unit), and whether the figures agree.
@@ -567,15 +567,15 @@ def time_province(tree, today, repeat) -> bool:
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
 
-    def figures():
-        return ind.breakdown(province, period, today), ind.trend(province, period.back(4), today)
+    def figures():  # what the page computes: the period by commune and its trend, one pass
+        return ind.breakdown_and_trend(province, period, period.back(4), today)
 
     figures_s, (result, _t) = median_time(figures, repeat)
     raw_s, raw = median_time(lambda: raw_aggregates(province, period, today), repeat)
     same = agree(result, raw)
     print(f"\n1. A province's dashboard ({len(result.rows)} communes, period {period.code})")
     print(f"   whole page over HTTP     {page_s * 1000:>9.1f} ms   ({len(queries)} queries)")
-    print(f"   breakdown + 4-period trend {figures_s * 1000:>7.1f} ms")
+    print(f"   breakdown + 4-period trend {figures_s * 1000:>7.1f} ms   (one query per source)")
     print(f"   raw SQL, 3 biggest sources {raw_s * 1000:>7.1f} ms   (same figures: {same})")
     print(f"   goal (page < 200 ms): {'met' if page_s < 0.2 else 'MISSED'}")
     return same

@@ -882,60 +882,69 @@ def _source_figures(
     start = min(p.start for p in periods)
     end = max(p.end for p in periods)
     rows = source.rows(start, end, today, scope.q(source.path))
+    unit_of_row = F(source.path.removesuffix("__path"))
     result: dict[tuple[str, int], dict] = {}
     if source.stock:
-        # A row counts in every period after it (conventions in force): a column each.
+        # A row counts in every period after it (conventions in force): a column each. A
+        # distinct value belongs to one unit (a convention to its village), so the counts of
+        # a child's units add up to the child's.
         aggregates = {}
         for index, period in enumerate(periods):
             aggregates |= _aggregates(source, period, today, f"__{index}")
-        grouped = (
-            rows.annotate(_group=scope.group_expression(source.path))
-            .values("_group")
-            .annotate(**aggregates)
-            .order_by()
-        )
-        for row in grouped:
-            group = row["_group"] or ""
+        inner = rows.annotate(_unit=unit_of_row).values("_unit").annotate(**aggregates).order_by()
+        width = len(source.components)
+        for row in _regroup(inner, scope, [], list(aggregates)):
+            group = row[0] or ""
             for index in range(len(periods)):
-                values = {c.name: row[f"{c.name}__{index}"] or 0 for c in source.components}
-                if any(values.values()):  # a group with nothing counted yet is not a row
-                    result[(group, index)] = values
+                counted = row[1 + index * width : 1 + (index + 1) * width]
+                if any(counted):  # a group with nothing counted yet is not a row
+                    result[(group, index)] = {
+                        c.name: int(v or 0) for c, v in zip(source.components, counted, strict=True)
+                    }
         return result
     # A row falls in one period: label it once, and group by unit and period.
-    names = [c.name for c in source.components]
     keys = ["_bucket", *source.computed_from]
     aggregates = _aggregates(source, periods[0], today, dated=False)
     if source.computed:
         aggregates["_n"] = Count("pk")
+    names = list(aggregates)
     inner = (
-        rows.annotate(
-            _unit=F(source.path.removesuffix("__path")), _bucket=_bucket(source, periods, today)
-        )
+        rows.annotate(_unit=unit_of_row, _bucket=_bucket(source, periods, today))
         .values("_unit", *keys)
         .annotate(**aggregates)
         .order_by()
     )
     # A raw cursor does not convert values (SQLite gives dates as text): the fields do.
     fields = [inner.query.resolve_ref(name).output_field for name in source.computed_from]
-    detail = []
-    for row in _regroup(inner, scope, keys, list(aggregates)):
-        group, index = row[0] or "", row[1]
+    empty = _empty(_component_names(source))
+    first = len(keys) + 1
+    detail, targets = [], []
+    for row in _regroup(inner, scope, keys, names):
+        index = row[1]
         if index < 0:
             continue
-        values = dict(zip(aggregates, (int(v or 0) for v in row[len(keys) + 1 :]), strict=True))
-        target = result.setdefault((group, index), _empty(_component_names(source)))
-        for name in names:
-            target[name] += values[name]
+        key = (row[0] or "", index)
+        target = result.get(key)
+        if target is None:
+            target = result[key] = dict(empty)
+        for name, value in zip(names, row[first:], strict=True):
+            if value:
+                target[name] = target.get(name, 0) + int(value)
         if source.computed:
-            read = [f.to_python(v) for f, v in zip(fields, row[2 : len(keys) + 1], strict=True)]
-            detail.append((target, dict(zip(source.computed_from, read, strict=True))))
-            detail[-1][1]["n"] = values["_n"]
+            detail.append(
+                {
+                    f: field.to_python(v)
+                    for f, field, v in zip(keys[1:], fields, row[2:first], strict=True)
+                }
+                | {"n": int(row[-1])}
+            )
+            targets.append(target)
     if detail:
-        for (target, _row), parts in zip(
-            detail, source.computed([r for _t, r in detail], today), strict=True
-        ):
+        for target, parts in zip(targets, source.computed(detail, today), strict=True):
             for name, value in parts.items():
                 target[name] += value
+    for target in result.values():
+        target.pop("_n", None)
     return result
 
 
