@@ -471,7 +471,11 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
                 _("Đã vào sổ %(code)s. Mã bí mật để người gửi tự theo dõi: %(secret)s")
                 % {"code": filed.petition.code, "secret": filed.secret},
             )
-            return redirect("petitions:detail", filed.petition.commune.code, filed.petition.pk)
+            if permissions.can(request.user, MANAGE, filed.petition.commune):
+                return redirect("petitions:detail", filed.petition.commune.code, filed.petition.pk)
+            # A village head or the Front enters items but does not handle them: to the status
+            # page, where the item's progress can be followed.
+            return redirect("tracking:status", filed.petition.code)
     status = 422 if request.method == "POST" else 200
     return render(request, "petitions/enter.html", {"unit": unit, "form": form}, status=status)
 

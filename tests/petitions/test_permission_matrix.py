@@ -305,13 +305,15 @@ def test_staff_entry_on_the_web(units, who):
     if who in ENTERERS:
         assert response.status_code == 302, response.content[:300]
         petition = Petition.objects.get()
-        assert response["Location"] == f"/u/{units['commune'].code}/petitions/{petition.pk}/"
         assert petition.entered_by == user and petition.channel == "letter"
         assert petition.filer is None
-        if who not in MANAGERS:
-            # The village head and the Front enter items but may not handle them: the page
-            # they are sent to after the entry refuses them.
-            assert web(user).get(response["Location"]).status_code == 403
+        if who in MANAGERS:
+            assert response["Location"] == f"/u/{units['commune'].code}/petitions/{petition.pk}/"
+        else:
+            # The village head and the Front enter items but do not handle them: they are sent
+            # to the item's status page, which they may read.
+            assert response["Location"] == f"/p/{petition.code}/"
+        assert web(user).get(response["Location"]).status_code == 200
     else:
         assert response.status_code == 403
         assert world_size() == before
