@@ -521,6 +521,8 @@ def take_down(*, actor, posting: Posting, ended_on: dt.date, reason: str = "") -
 @transaction.atomic
 def repost(*, actor, posting: Posting, started_on: dt.date) -> Posting:
     """Put a taken-down notice up again at the same place; the minimum period restarts."""
+    # The role first: a refused person learns nothing of the posting's state from the rules.
+    permissions.require(actor, "disclosures.manage", posting.notice.unit)
     if posting.ended_on is None:
         raise ValidationError(_("Thông báo vẫn đang được niêm yết tại đây."), code="still_posted")
     if started_on < posting.ended_on:
