@@ -23,13 +23,14 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	PORT=$(PORT) $(BIN)/danchu demo
 
-# The whole suite. DANCHU_DATABASE_URL=postgres://… runs it on PostgreSQL.
+# The whole suite, on every core (each worker gets its own test database).
+# DANCHU_DATABASE_URL=postgres://… runs it on PostgreSQL.
 test: $(TEST_STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # Without the browser tests.
 test-fast: $(TEST_STAMP)
-	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto -m "not e2e" $(PYTEST_ARGS)
 
 e2e: $(TEST_STAMP)
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
