@@ -121,6 +121,26 @@ def collect_static(env: dict[str, str]) -> None:
 # --- danchu serve ----------------------------------------------------------------------------
 
 
+def run_in_child(command: list[str], env: dict[str, str], timeout: float, label: str) -> int:
+    """Run one database's half of a benchmark as a child process and return its exit code; a
+    child still running at the timeout, or when this process is stopped, is terminated
+    (SIGTERM, so it can stop its own servers) and killed if it does not go within 30 s."""
+    child = subprocess.Popen(command, env=env, cwd=REPO_DIR)  # noqa: S603 - our own script
+    try:
+        return child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        log(f"{label}: stopped after {timeout:.0f} s")
+        return 1
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -59,7 +59,6 @@ import pstats
 import random
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -118,7 +117,6 @@ def run_database(database: str, args, secret_key: str) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f"danchu-bench-ballots-{database}-"))
     server_url = args.postgres_url.rstrip("/")
     database_url = None
-    child: subprocess.Popen | None = None
     try:
         if database == "postgres":
             database_url = _common.recreate_database(server_url, BENCH_DATABASE)
@@ -138,20 +136,9 @@ def run_database(database: str, args, secret_key: str) -> int:
         )
         for option in options:
             command += [f"--{option}", str(getattr(args, option))]
-        child = subprocess.Popen(command, env=env, cwd=_common.REPO_DIR)
-        try:
-            return child.wait(timeout=args.timeout)
-        except subprocess.TimeoutExpired:
-            log(f"{database}: stopped after {args.timeout} s")
-            return 1
+        # The child stops its own servers on SIGTERM.
+        return _common.run_in_child(command, env, args.timeout, database)
     finally:
-        if child is not None and child.poll() is None:
-            child.terminate()  # the child stops its gunicorn on SIGTERM
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         if database == "postgres" and not args.keep:
             _common.drop_database(server_url, BENCH_DATABASE)

@@ -35,7 +35,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -81,19 +80,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_child(args)
     tmp = Path(tempfile.mkdtemp(prefix="danchu-bench-petitions-"))
     server_url = args.postgres_url.rstrip("/")
-    child = None
     try:
         database_url = _common.recreate_database(server_url, BENCH_DATABASE)
         env = _common.django_env(database_url=database_url, data_dir=tmp)
         command = [sys.executable, str(Path(__file__).resolve()), "--child"]
         for option in ("rows", "communes", "repeat"):
             command += [f"--{option}", str(getattr(args, option))]
-        child = subprocess.Popen(command, env=env, cwd=_common.REPO_DIR)
-        return child.wait(timeout=1200)
+        return _common.run_in_child(command, env, 1200, "petitions")
     finally:
-        if child is not None and child.poll() is None:
-            child.terminate()
-            child.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         if not args.keep:
             _common.drop_database(server_url, BENCH_DATABASE)

@@ -46,7 +46,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -76,7 +75,6 @@ def main(argv: list[str] | None = None) -> int:
         return run_child(args)
     tmp = Path(tempfile.mkdtemp(prefix="danchu-bench-steering-"))
     server_url = args.postgres_url.rstrip("/")
-    child = None
     try:
         database_url = _common.recreate_database(server_url, BENCH_DATABASE)
         env = _common.django_env(database_url=database_url, data_dir=tmp)
@@ -91,12 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if args.national:
             command.append("--national")
-        child = subprocess.Popen(command, env=env, cwd=_common.REPO_DIR)
-        return child.wait(timeout=3600)
+        return _common.run_in_child(command, env, 3600, "steering")
     finally:
-        if child is not None and child.poll() is None:
-            child.terminate()
-            child.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         if not args.keep:
             _common.drop_database(server_url, BENCH_DATABASE)

@@ -46,7 +46,6 @@ import datetime as dt
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -102,7 +101,6 @@ def run_database(database: str, args) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f"danchu-bench-tally-{database}-"))
     server_url = args.postgres_url.rstrip("/")
     database_url = None
-    child: subprocess.Popen | None = None
     try:
         if database == "postgres":
             database_url = _common.recreate_database(server_url, BENCH_DATABASE)
@@ -110,20 +108,8 @@ def run_database(database: str, args) -> int:
         command = [sys.executable, str(Path(__file__).resolve()), "--child", database]
         for option in ("households", "villages", "turnout", "repeat", "budget"):
             command += [f"--{option}", str(getattr(args, option))]
-        child = subprocess.Popen(command, env=env, cwd=_common.REPO_DIR)
-        try:
-            return child.wait(timeout=args.timeout)
-        except subprocess.TimeoutExpired:
-            log(f"{database}: stopped after {args.timeout} s")
-            return 1
+        return _common.run_in_child(command, env, args.timeout, database)
     finally:
-        if child is not None and child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         if database == "postgres" and not args.keep:
             _common.drop_database(server_url, BENCH_DATABASE)
