@@ -116,6 +116,18 @@ def admin_user(nation):
 
 
 @pytest.fixture
+def matrix_units(nation, commune, other_commune, village, other_village):
+    """The units the personas of tests/matrix.py hold their roles on."""
+    return {
+        "nation": nation,
+        "commune": commune,
+        "other_commune": other_commune,
+        "village": village,
+        "other_village": other_village,
+    }
+
+
+@pytest.fixture
 def personas(resident, other_village_head, officer, outside_officer, admin_user):
     """name -> user (None for anonymous), for permission matrices."""
     return {

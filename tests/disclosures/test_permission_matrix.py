@@ -34,9 +34,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from danchu.accounts.models import Role
 from danchu.accounts.permissions import SYSTEM
-from danchu.accounts.services import create_token
 from danchu.audit.models import Event
 from danchu.disclosures import services
 from danchu.disclosures.models import (
@@ -49,8 +47,9 @@ from danchu.disclosures.models import (
     Posting,
     PostingPlace,
 )
-from tests.conftest import client_for, make_user
 from tests.disclosures.conftest import TODAY, make_notice
+from tests.matrix import ROLES as MATRIX_ROLES
+from tests.matrix import UNVERIFIED, api_headers, persona, web
 
 API = "/api/v1"
 JSON = "application/json"
@@ -62,18 +61,9 @@ NEW_TITLE = "Phương án bồi thường (sửa đổi)"
 PLACE = "Bảng tin UBND xã"
 REASON = "Bảng tin bị đổ do bão"
 
-# persona -> (role, where it is granted)
-ROLES = {
-    "resident": (Role.RESIDENT, "village"),
-    "village_head": (Role.VILLAGE_HEAD, "village"),
-    "other_village_head": (Role.VILLAGE_HEAD, "other_village"),
-    "officer": (Role.COMMUNE_OFFICER, "commune"),
-    "outside_officer": (Role.COMMUNE_OFFICER, "other_commune"),
-    "commune_chair": (Role.COMMUNE_CHAIR, "commune"),
-    "admin": (Role.ADMIN, "nation"),
-}
+# The Front committee holds no right over notices: the matrix leaves it out.
+ROLES = {name: where for name, where in MATRIX_ROLES.items() if name != "front_member"}
 PERSONAS = ["anonymous", *ROLES]
-UNVERIFIED = "officer_without_2fa"
 WEB_PERSONAS = [*PERSONAS, UNVERIFIED]
 
 # Who holds each right on the notice (of the commune) or the forwarding (to `village`).
@@ -88,21 +78,8 @@ TRACKED = (Notice, Attachment, PostingPlace, Posting, Airing, Forwarding, Acknow
 
 
 @pytest.fixture
-def units(nation, commune, other_commune, village, other_village):
-    return {
-        "nation": nation,
-        "commune": commune,
-        "other_commune": other_commune,
-        "village": village,
-        "other_village": other_village,
-    }
-
-
-def persona(name: str, units: dict):
-    if name == "anonymous":
-        return None
-    role, where = ROLES["officer" if name == UNVERIFIED else name]
-    return make_user(name, role, units[where])
+def units(matrix_units):
+    return matrix_units
 
 
 def snapshot() -> dict:
@@ -554,7 +531,7 @@ API_WRITES = [
 def test_web(units, write, who):
     targets = write.prepare(units)
     user = persona(who, units)
-    client = client_for(user, verified=who != UNVERIFIED)
+    client = web(user)
     before = snapshot()
     response = write.send(client, targets)
     if who in ALLOWED[write.right]:
@@ -580,7 +557,7 @@ def test_web(units, write, who):
 def test_api(units, write, who):
     targets = write.prepare(units)
     user = persona(who, units)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=user)}"} if user else {}
+    headers = api_headers(user)
     before = snapshot()  # after the token, whose issue is audited too
     response = write.send(Client(), targets, headers)
     if who in ALLOWED[write.right]:

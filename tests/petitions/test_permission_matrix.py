@@ -32,11 +32,11 @@ from django.test import Client
 
 from danchu.accounts.models import Role
 from danchu.accounts.permissions import SYSTEM
-from danchu.accounts.services import create_token
 from danchu.audit.models import Event
 from danchu.petitions import services
 from danchu.petitions.models import Petition, ReceptionBooking, ReceptionDay
-from tests.conftest import client_for, make_user
+from tests.conftest import make_user
+from tests.matrix import ROLES, UNVERIFIED, api_headers, persona, web
 
 from .conftest import file_one
 
@@ -44,21 +44,8 @@ API = "/api/v1"
 TODAY = dt.date(2026, 11, 27)  # the frozen day of tests/petitions/conftest.py, a Friday
 WEDNESDAY = dt.date(2026, 12, 2)
 
-# persona -> (role, where it is granted)
-ROLES = {
-    "resident": (Role.RESIDENT, "village"),
-    "village_head": (Role.VILLAGE_HEAD, "village"),
-    "other_village_head": (Role.VILLAGE_HEAD, "other_village"),
-    "officer": (Role.COMMUNE_OFFICER, "commune"),
-    "outside_officer": (Role.COMMUNE_OFFICER, "other_commune"),
-    "commune_chair": (Role.COMMUNE_CHAIR, "commune"),
-    "front_member": (Role.FRONT_COMMITTEE, "commune"),
-    "admin": (Role.ADMIN, "nation"),
-}
+# The personas and their grants: tests/matrix.py.
 PERSONAS = ["anonymous", *ROLES]
-# On the web, an officer signed in without passing the second factor holds no officer right
-# (through the API the token stands in for it).
-UNVERIFIED = "officer_without_2fa"
 WEB_PERSONAS = [*PERSONAS, UNVERIFIED]
 # petitions.manage on the commune the items are filed in.
 MANAGERS = frozenset({"officer", "commune_chair", "admin"})
@@ -74,29 +61,8 @@ def fresh_throttle():
 
 
 @pytest.fixture
-def units(nation, commune, other_commune, village, other_village):
-    return {
-        "nation": nation,
-        "commune": commune,
-        "other_commune": other_commune,
-        "village": village,
-        "other_village": other_village,
-    }
-
-
-def persona(name: str, units: dict):
-    if name == "anonymous":
-        return None
-    role, where = ROLES["officer" if name == UNVERIFIED else name]
-    return make_user(name, role, units[where])
-
-
-def web(user) -> Client:
-    return client_for(user, verified=getattr(user, "username", "") != UNVERIFIED)
-
-
-def api_headers(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=user)}"} if user else {}
+def units(matrix_units):
+    return matrix_units
 
 
 def post_json(url: str, data: dict, headers: dict):
