@@ -32,7 +32,7 @@ from danchu.consultations.printing import (
     synthesis_groups,
 )
 from danchu.core.errors import ValidationError, first_message
-from danchu.core.views import perform
+from danchu.core.views import perform, submit_form
 from danchu.units.models import Unit
 from danchu.units.services import get_unit
 
@@ -454,14 +454,9 @@ def synthesis_group(request: HttpRequest, code: str, pk: int, group_id: int) -> 
 def _board_post(request, consultation: Consultation, form, call, success: str, target: str, bound):
     """Run one officer step from a POSTed form and go to `target`. Anything refused shows the
     board again with the form and its errors (422); the service has changed nothing."""
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, first_message(exc))
-        else:
-            messages.success(request, success)
-            return redirect(target)
+    done, _result = submit_form(request, form, call, success)
+    if done:
+        return redirect(target)
     return _render_board(request, consultation, status=422, **bound)
 
 

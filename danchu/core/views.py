@@ -30,6 +30,28 @@ def perform(request: HttpRequest, target, action, success: str) -> HttpResponse:
     return redirect(target)
 
 
+def submit_form(request: HttpRequest, form, step, success: str) -> tuple[bool, object]:
+    """Validate a bound form and run one service step with its cleaned data: (True, the step's
+    result), or (False, None) with the reasons left on the form (a refusal from the rules as a
+    form-wide error).
+
+    The service runs in its own transaction, so a refusal has written nothing.
+    """
+    from django.contrib import messages
+
+    from danchu.core.errors import ValidationError, first_message
+
+    if not form.is_valid():
+        return False, None
+    try:
+        result = step(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, first_message(exc))
+        return False, None
+    messages.success(request, success)
+    return True, result
+
+
 def form_errors(request: HttpRequest, target, form) -> HttpResponse:
     """Show a bound form's errors as a message and go back to `target` (303)."""
     from django.contrib import messages

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from danchu.accounts import permissions
 from danchu.core.errors import ValidationError, first_message
-from danchu.core.views import perform
+from danchu.core.views import perform, submit_form
 from danchu.steering import indicators as ind
 from danchu.steering import reports, services
 from danchu.steering.forms import CommitteeForm, MemberForm, PlanForm, TeamForm, VisitForm
@@ -354,22 +354,6 @@ def _plan_to_manage(request, code: str, pk: int) -> InspectionPlan:
     )
 
 
-def _submit(request, form, step, success: str):
-    """Validate the form and run one service step; None leaves the reasons on the form.
-
-    The service runs in its own transaction, so a refusal has written nothing.
-    """
-    if not form.is_valid():
-        return None
-    try:
-        result = step(form.cleaned_data)
-    except ValidationError as exc:
-        form.add_error(None, first_message(exc))
-        return None
-    messages.success(request, success)
-    return result
-
-
 def _render_form(request, unit: Unit, form, context: dict) -> HttpResponse:
     """A set-up form page: 422 with the reasons when a submitted form was refused."""
     return render(
@@ -410,7 +394,7 @@ def _render_committee(request, unit: Unit, *, committee_form=None, member_form=N
 def create_committee(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit_for(request, code, "steering.organise")
     form = CommitteeForm(request.POST)
-    done = _submit(
+    done, _result = submit_form(
         request,
         form,
         lambda data: services.create_committee(actor=request.user, unit=unit, **data),
@@ -427,7 +411,7 @@ def add_member(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit_for(request, code, "steering.organise")
     committee = _own_committee(unit)
     form = MemberForm(request.POST, unit=unit)
-    done = _submit(
+    done, _result = submit_form(
         request,
         form,
         lambda data: services.add_member(actor=request.user, committee=committee, **data),
@@ -445,13 +429,13 @@ def create_plan(request: HttpRequest, code: str) -> HttpResponse:
     committee = _own_committee(unit)
     if request.method == "POST":
         form = PlanForm(request.POST)
-        plan = _submit(
+        done, plan = submit_form(
             request,
             form,
             lambda data: services.create_plan(actor=request.user, committee=committee, **data),
             _("Đã lập kế hoạch kiểm tra / the plan is created."),
         )
-        if plan:
+        if done:
             return redirect(plan)
     else:
         half = current_half(timezone.localdate())
@@ -468,7 +452,7 @@ def add_team(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = plan.committee.unit
     form = TeamForm(request.POST, unit=unit) if request.method == "POST" else TeamForm(unit=unit)
     if form.is_bound:
-        done = _submit(
+        done, _result = submit_form(
             request,
             form,
             lambda data: services.add_team(actor=request.user, plan=plan, **data),
@@ -487,7 +471,7 @@ def schedule_visit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = plan.committee.unit
     if request.method == "POST":
         form = VisitForm(request.POST, plan=plan)
-        done = _submit(
+        done, _result = submit_form(
             request,
             form,
             lambda data: services.schedule_visit(actor=request.user, plan=plan, **data),
