@@ -194,6 +194,10 @@ def merge_units(
     """
     if not sources:
         raise ValidationError(_("Chọn ít nhất một đơn vị để sáp nhập."), code="no_sources")
+    if len({s.pk for s in sources}) != len(sources):
+        raise ValidationError(
+            _("Một đơn vị được chọn hai lần để sáp nhập."), code="duplicate_sources"
+        )
     communes = {s.parent_id for s in sources} | ({into.parent_id} if into else set())
     if len(communes) != 1:
         raise ValidationError(

@@ -215,6 +215,20 @@ def test_a_village_made_by_a_merge_cannot_be_merged_again_from_the_same_day(
     assert info.value.code in ("different_communes", "bad_into")
 
 
+def test_a_village_named_twice_in_one_merge_is_refused(village, other_village):
+    before = Event.objects.count()
+    with pytest.raises(ValidationError) as info:
+        services.merge_units(
+            actor=SYSTEM,
+            sources=[village, village],
+            into=other_village,
+            effective=dt.date(2026, 8, 1),
+        )
+    assert info.value.code == "duplicate_sources"
+    village.refresh_from_db()
+    assert village.valid_to is None and Event.objects.count() == before
+
+
 def test_rename_refuses_a_name_another_village_has(village, other_village):
     with pytest.raises(ValidationError) as info:
         services.rename_unit(actor=SYSTEM, unit=village, name=other_village.name.upper())
