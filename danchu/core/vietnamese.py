@@ -30,9 +30,18 @@ _CODES = _letter_codes()
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip every diacritic and map đ to d: "Ứng Hòa" -> "ung hoa"."""
+    """Lower-case, strip every diacritic, map đ to d and punctuation to spaces.
+
+    "Ứng Hòa" -> "ung hoa"; "Ung-Hoa" and "Ia H'Drai" fold as "ung hoa" and "ia h drai", so a
+    search typed with or without the hyphen or apostrophe finds the same names. Stored search
+    columns are folded with this same function.
+    """
     decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(
+        ch if ch.isalnum() or ch.isspace() else " "
+        for ch in decomposed
+        if not unicodedata.combining(ch)
+    )
     return " ".join(stripped.replace("đ", "d").split())
 
 

@@ -7,6 +7,8 @@ from danchu.core.vietnamese import collation_key, fold, person_sort_key
 def test_fold_strips_every_diacritic_and_d_stroke():
     assert fold("Xã Ứng Hòa") == "xa ung hoa"
     assert fold("  ĐẶNG   Thị  Ánh ") == "dang thi anh"
+    assert fold("Ung-Hoa") == fold("Ứng Hòa") == "ung hoa"
+    assert fold("Số 123/QĐ-UBND, ngày 5.3") == "so 123 qd ubnd ngay 5 3"
 
 
 def test_vietnamese_alphabet_order_not_code_point_order():

@@ -205,6 +205,16 @@ def test_search_without_diacritics_and_item_filter(commune, item, radio_item):
     assert "Danh sách hộ nghèo" in page and "Phương án bồi thường" not in page
 
 
+def test_search_by_document_number_with_or_without_its_punctuation(commune, item):
+    make_notice(commune, item, title="Phương án bồi thường đường liên thôn")
+    client = client_for(None)
+    for query in ("125/QĐ-UBND", "125 qd ubnd", "qđ-ubnd"):
+        page = client.get(f"/u/{commune.code}/", {"q": query}).content.decode()
+        assert "Phương án bồi thường" in page, query
+    page = client.get(f"/u/{commune.code}/", {"q": "126/QĐ-UBND"}).content.decode()
+    assert "Phương án bồi thường" not in page
+
+
 def test_drafts_are_never_public(commune, item):
     draft = make_notice(commune, item, publish=False, title="Bản nháp bí mật")
     client = client_for(None)

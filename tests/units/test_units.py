@@ -112,6 +112,17 @@ def test_accent_insensitive_search(commune, village):
     assert "Xã Ứng Hòa" in response.content.decode()
 
 
+def test_search_folds_punctuation_on_both_sides(commune, village):
+    assert list(Unit.objects.search("Ung-Hoa")) == [commune]
+    assert list(Unit.objects.search("ứng.hòa")) == [commune]
+    highland = services.create_village(actor=SYSTEM, commune=commune, name="Làng Ia H'Drai")
+    for query in ("ia h'drai", "ia h drai", "IA H’DRAI", "h-drai"):
+        assert list(Unit.objects.search(query)) == [highland], query
+    # Names differing only by punctuation are the same name to a reader.
+    with pytest.raises(ValidationError):
+        services.create_village(actor=SYSTEM, commune=commune, name="Làng Ia H-Drai")
+
+
 @pytest.mark.parametrize(
     "persona,allowed",
     [
