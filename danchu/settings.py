@@ -7,6 +7,7 @@ names the variable. See README.md for the table of variables.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -82,10 +83,42 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("DANCHU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
     if h.strip()
 ]
+if not ALLOWED_HOSTS:
+    # An empty list would answer every request with 400 Bad Request.
+    raise ImproperlyConfigured(
+        "DANCHU_ALLOWED_HOSTS names no host: give the site's host names, comma-separated"
+    )
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("DANCHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
-SITE_URL = os.environ.get("DANCHU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _site_url() -> str:
+    """The address printed on ballots, QR codes and e-mails: http(s)://host[:port][/path]."""
+    from urllib.parse import urlsplit
+
+    raw = os.environ.get("DANCHU_SITE_URL", "http://127.0.0.1:8000").strip()
+    try:
+        parts = urlsplit(raw)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = None, False
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not port_ok
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() for c in raw)
+    ):
+        raise ImproperlyConfigured(
+            f"DANCHU_SITE_URL must be http(s)://host[:port][/path], got {raw!r}"
+        )
+    return raw.rstrip("/")
+
+
+SITE_URL = _site_url()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -264,6 +297,15 @@ EMAIL_PORT = env_int("DANCHU_EMAIL_PORT", 25)
 DANCHU_SMS_ADAPTER = os.environ.get(
     "DANCHU_SMS_ADAPTER", "danchu.notify.adapters.ConsoleSmsAdapter"
 )
+# Both are imported by the start-up checks (danchu.core.checks); here only their form.
+for _name, _path in (
+    ("DANCHU_EMAIL_BACKEND", EMAIL_BACKEND),
+    ("DANCHU_SMS_ADAPTER", DANCHU_SMS_ADAPTER),
+):
+    if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", _path):
+        raise ImproperlyConfigured(
+            f"{_name} must be a dotted Python path such as package.module.Class, got {_path!r}"
+        )
 NOTIFY_MAX_ATTEMPTS = env_int("DANCHU_NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 
 # Dân biết (Law 10/2022 Art 11–14). Figures the legal spec marks UNVERIFIED are settings with

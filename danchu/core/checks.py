@@ -26,4 +26,25 @@ def danchu_settings(app_configs, **kwargs):
         problems.append(
             Warning("DANCHU_SECURE_COOKIES is on but DANCHU_SITE_URL is http://", id="danchu.W001")
         )
+    problems.extend(_delivery_classes())
     return problems
+
+
+def _delivery_classes():
+    """The e-mail backend and SMS adapter must import, or every message would fail later."""
+    from django.utils.module_loading import import_string
+
+    for setting, env, must_have in (
+        ("EMAIL_BACKEND", "DANCHU_EMAIL_BACKEND", "send_messages"),
+        ("DANCHU_SMS_ADAPTER", "DANCHU_SMS_ADAPTER", "send"),
+    ):
+        path = getattr(settings, setting)
+        try:
+            target = import_string(path)
+        except ImportError as exc:
+            yield Error(f"{env}={path!r} cannot be imported: {exc}", id="danchu.E002")
+            continue
+        if not isinstance(target, type) or not callable(getattr(target, must_have, None)):
+            yield Error(
+                f"{env}={path!r} is not a class with a {must_have}() method", id="danchu.E003"
+            )

@@ -12,6 +12,25 @@ CASES = [
     ({"DANCHU_SECRET_KEY_FILE": "/nonexistent/secret"}, "cannot read"),
     ({"DANCHU_LOG_LEVEL": "LOUD"}, "DANCHU_LOG_LEVEL must be DEBUG, INFO"),
     ({"DANCHU_TIME_ZONE": "Mars/Base"}, "DANCHU_TIME_ZONE must be an IANA time zone"),
+    ({"DANCHU_ALLOWED_HOSTS": ","}, "DANCHU_ALLOWED_HOSTS names no host"),
+    ({"DANCHU_SITE_URL": "xa-ung-hoa.gov.vn"}, "DANCHU_SITE_URL must be http(s)://"),
+    ({"DANCHU_SITE_URL": "https://"}, "DANCHU_SITE_URL must be http(s)://"),
+    ({"DANCHU_SITE_URL": "https://dan chu.vn"}, "DANCHU_SITE_URL must be http(s)://"),
+    ({"DANCHU_SITE_URL": "http://danchu.vn:99999"}, "DANCHU_SITE_URL must be http(s)://"),
+    ({"DANCHU_EMAIL_BACKEND": "smtp"}, "DANCHU_EMAIL_BACKEND must be a dotted Python path"),
+    ({"DANCHU_SMS_ADAPTER": "viettel sms"}, "DANCHU_SMS_ADAPTER must be a dotted Python path"),
+    (
+        {"DANCHU_EMAIL_BACKEND": "django.core.mail.backends.smtpx.EmailBackend"},
+        "DANCHU_EMAIL_BACKEND='django.core.mail.backends.smtpx.EmailBackend' cannot be imported",
+    ),
+    (
+        {"DANCHU_SMS_ADAPTER": "danchu.notify.adapters.ViettelSmsAdapter"},
+        "DANCHU_SMS_ADAPTER='danchu.notify.adapters.ViettelSmsAdapter' cannot be imported",
+    ),
+    (
+        {"DANCHU_SMS_ADAPTER": "danchu.notify.adapters.deliver_sms"},
+        "is not a class with a send() method",
+    ),
 ]
 
 
