@@ -49,7 +49,9 @@ class Person(models.Model):
     """A resident or a worker. Phone and citizen ID are personal data: never public."""
 
     full_name = models.CharField(_("họ và tên"), max_length=200)
-    sort_key = models.CharField(max_length=600, db_index=True, editable=False)
+    # Not indexed: people are listed a household, a village or an agency at a time, never all
+    # at once, and every index here is written once per imported household.
+    sort_key = models.CharField(max_length=600, editable=False)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     phone = models.CharField(
         _("số điện thoại"), max_length=10, blank=True, validators=[validate_phone]
@@ -103,9 +105,8 @@ class Household(models.Model):
     representative = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="represents"
     )
-    representative_sort_key = models.CharField(
-        max_length=600, db_index=True, editable=False, default=""
-    )
+    # Indexed with the village (Meta.indexes): a roll is always one village's or a subtree's.
+    representative_sort_key = models.CharField(max_length=600, editable=False, default="")
     member_count = models.PositiveSmallIntegerField(_("số thành viên"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     # A household that moved away or merged stays for history; it leaves future rolls.
