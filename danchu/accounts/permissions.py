@@ -154,6 +154,17 @@ def require(user, permission: str, unit: Unit) -> None:
         )
 
 
+def can_open_manage_page(user, unit: Unit) -> bool:
+    """Whether a "Quản lý" link to /u/<code>/manage/ leads somewhere for this user: a commune's
+    villages (units.manage) or a village's household roll (people.view_roll). Provinces,
+    agencies and enterprises have no such page."""
+    if unit.kind == Unit.Kind.COMMUNE:
+        return can(user, "units.manage", unit)
+    if unit.kind == Unit.Kind.VILLAGE:
+        return can(user, "people.view_roll", unit)
+    return False
+
+
 def units_where(user, permission: str) -> QuerySet[Unit]:
     """Every unit on which the user holds `permission`: the subtrees of matching grants."""
     if user is None or not user.is_authenticated or needs_second_factor(user):

@@ -136,7 +136,10 @@ def me(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/me.html",
         {
-            "grants": permissions.grants_of(request.user),
+            "grants": [
+                (grant, permissions.can_open_manage_page(request.user, grant.unit))
+                for grant in permissions.grants_of(request.user).select_related("unit")
+            ],
             "needs_2fa": permissions.needs_second_factor(request.user),
             "has_device": services.has_confirmed_device(request.user),
         },

@@ -219,6 +219,12 @@ def commune_of(unit: Unit) -> Unit:
     return commune
 
 
+def accepts_filings(unit: Unit) -> bool:
+    """Petitions are filed to a current commune or village; a merged unit's page points to its
+    successor instead (file_petition refuses it with the successor's name)."""
+    return unit.kind in (Unit.Kind.COMMUNE, Unit.Kind.VILLAGE) and unit.valid_to is None
+
+
 def _check_unit(unit: Unit) -> Unit:
     if unit.valid_to is not None:
         successor = f" — {unit.successor.name}" if unit.successor_id else ""

@@ -121,7 +121,7 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
         # Headline figures only: the breakdowns and rising categories are on the list page.
         "petition_stats": services.statistics(unit, start, end, today, breakdown=False),
         "petition_can_manage": permissions.can(request.user, MANAGE, unit),
-        "petition_can_file": unit.kind in (Unit.Kind.COMMUNE, Unit.Kind.VILLAGE),
+        "petition_can_file": services.accepts_filings(unit),
     }
 
 
@@ -158,7 +158,7 @@ def unit_list(request: HttpRequest, code: str) -> HttpResponse:
         else [],
         "rising": services.rising_categories(unit, today),
         "can_manage": permissions.can(request.user, MANAGE, unit),
-        "can_file": unit.kind in (Unit.Kind.COMMUNE, Unit.Kind.VILLAGE),
+        "can_file": services.accepts_filings(unit),
         "state_labels": services.STATE_LABELS,
     }
     return render(request, "petitions/list.html", context)
@@ -169,7 +169,7 @@ def unit_list(request: HttpRequest, code: str) -> HttpResponse:
 
 def file_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit_or_404(code)
-    if unit.kind not in (Unit.Kind.COMMUNE, Unit.Kind.VILLAGE) or unit.valid_to is not None:
+    if not services.accepts_filings(unit):
         raise Http404(_("Chỉ gửi phản ánh cho xã, phường hoặc thôn, tổ dân phố."))
     form = forms.FileForm(request.POST or None, request.FILES or None, unit=unit)
     if request.method == "POST" and form.is_valid():

@@ -73,8 +73,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "former_children": former_children,
         "totals": totals,
         "predecessors": unit.predecessors.all(),
-        "can_manage": permissions.can(request.user, "units.manage", unit)
-        or permissions.can(request.user, "people.view_roll", unit),
+        "can_manage": permissions.can_open_manage_page(request.user, unit),
         "sections": unit_sections(request, unit),
     }
     if not cache_key:

@@ -319,3 +319,30 @@ def test_a_private_items_reopen_reason_and_officer_notes_stay_off_the_public_pag
         "Giao tổ giao thông"
         in client_for(None).get(f"/p/{open_item.petition.code}/").content.decode()
     )
+
+
+def test_pages_offer_filing_and_the_reception_calendar_only_where_they_exist(
+    province, commune, village, other_village, admin_user
+):
+    """A merged village's page points to its successor, not to a form that answers 404; a
+    province's inbox has no reception calendar (communes keep one)."""
+    from danchu.accounts.permissions import SYSTEM
+    from danchu.units.services import merge_units
+
+    merge_units(actor=SYSTEM, sources=[other_village], into=village, effective=dt.date(2026, 7, 1))
+    anonymous = client_for(None)
+    assert (
+        f"/u/{village.code}/petitions/new/" in anonymous.get(f"/u/{village.code}/").content.decode()
+    )
+    merged = anonymous.get(f"/u/{other_village.code}/").content.decode()
+    assert "/petitions/new/" not in merged
+    assert anonymous.get(f"/u/{other_village.code}/petitions/new/").status_code == 404
+
+    admin = client_for(admin_user)
+    assert (
+        f"/u/{commune.code}/reception/"
+        in admin.get(f"/u/{commune.code}/petitions/inbox/").content.decode()
+    )
+    province_inbox = admin.get(f"/u/{province.code}/petitions/inbox/")
+    assert province_inbox.status_code == 200
+    assert "/reception/" not in province_inbox.content.decode()

@@ -246,3 +246,29 @@ def test_rename_refuses_a_name_another_village_has(village, other_village):
     assert info.value.code == "duplicate_name"
     village.refresh_from_db()
     assert village.name == "Thôn Đông Lỗ"
+
+
+def test_the_manage_link_appears_only_where_it_leads_somewhere(commune, village, province):
+    from danchu.accounts.models import Role
+    from tests.conftest import make_user
+
+    agency = Unit.objects.create(
+        kind=Unit.Kind.AGENCY, code="10402-TH01", name="Trường Tiểu học Ứng Hòa", parent=commune
+    )
+    officer = make_user("can_bo", Role.COMMUNE_OFFICER, commune)
+    front = make_user("mat_tran", Role.FRONT_COMMITTEE, commune)
+    head = make_user("hieu_truong", Role.AGENCY_HEAD, agency)
+    admin = make_user("quan_tri", Role.ADMIN, province)
+    manage = "/manage/"
+    me = client_for(officer).get("/accounts/").content.decode()
+    assert f"/u/{commune.code}{manage}" in me
+    for user in (front, head):
+        page = client_for(user).get("/accounts/").content.decode()
+        assert manage not in page, user
+    assert manage not in client_for(admin).get("/accounts/").content.decode()  # a province
+    admin_client = client_for(admin)
+    for unit, shown in ((province, False), (commune, True), (village, True), (agency, False)):
+        page = admin_client.get(f"/u/{unit.code}/").content.decode()
+        assert (f"/u/{unit.code}{manage}" in page) is shown, unit
+        if shown:
+            assert admin_client.get(f"/u/{unit.code}{manage}").status_code in (200, 302)
