@@ -245,6 +245,7 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("DANCHU_LOGIN_FAILURE_WINDOW_MINUTES", 15
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+FORMAT_MODULE_PATH = ["danchu.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 

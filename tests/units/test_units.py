@@ -272,3 +272,16 @@ def test_the_manage_link_appears_only_where_it_leads_somewhere(commune, village,
         assert (f"/u/{unit.code}{manage}" in page) is shown, unit
         if shown:
             assert admin_client.get(f"/u/{unit.code}{manage}").status_code in (200, 302)
+
+
+def test_unit_page_groups_thousands_in_the_reader_language(commune, village):
+    body = "ma_ho,chu_ho,so_thanh_vien\n" + "".join(
+        f"H{n:04d},Nguyễn Văn An,3\n" for n in range(1, 1201)
+    )
+    import_households(actor=SYSTEM, village=village, data=body.encode(), filename="h.csv")
+    client = client_for(None)
+    page = client.get(f"/u/{commune.code}/").content.decode()
+    assert '<div class="stat">1.200</div>' in page and '<div class="stat">3.600</div>' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/u/{commune.code}/").content.decode()
+    assert '<div class="stat">1,200</div>' in page
