@@ -35,6 +35,10 @@ from danchu.units.models import Unit
 from danchu.units.services import get_unit
 
 TRACE_LIMIT = 500
+# Records whose page is for the officers who handle them, not for the committee: a petition's
+# page shows who filed it (Luật Tiếp công dân; ADR 0008), so the committee reads its line
+# here and follows no link unless it also handles petitions there.
+LINK_PERMISSIONS = {"petitions": ("petitions.manage", lambda petition: petition.commune)}
 
 
 def _unit_or_404(code: str) -> Unit:
@@ -153,8 +157,9 @@ def indicator_records(request: HttpRequest, code: str, component: str) -> HttpRe
     rows = ind.records(unit, period, component, timezone.localdate(), child=child)
     source = next(s for s in ind.SOURCES.values() if component in ind._component_names(s))
     indicators = [i for i in ind.INDICATORS.values() if component in (i.numerator, i.denominator)]
+    allowed: dict = {}
     items = [
-        {"text": source.describe(r), "url": source.link(r) if source.link else ""}
+        {"text": source.describe(r), "url": _record_link(request.user, source, r, allowed)}
         for r in rows[:TRACE_LIMIT]
     ]
     return render(
@@ -173,6 +178,21 @@ def indicator_records(request: HttpRequest, code: str, component: str) -> HttpRe
             "limit": TRACE_LIMIT,
         },
     )
+
+
+def _record_link(user, source, record, allowed: dict) -> str:
+    """The record's page, if the reader may open it (`allowed` caches the answer per unit)."""
+    if not source.link:
+        return ""
+    rule = LINK_PERMISSIONS.get(source.key)
+    if rule is not None:
+        permission, unit_of = rule
+        unit = unit_of(record)
+        if unit.pk not in allowed:
+            allowed[unit.pk] = permissions.can(user, permission, unit)
+        if not allowed[unit.pk]:
+            return ""
+    return source.link(record)
 
 
 # --- inspections ------------------------------------------------------------------------------

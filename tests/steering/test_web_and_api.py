@@ -84,6 +84,20 @@ def test_the_dashboard_shows_figures_that_link_to_their_records(recorded, member
     assert "Dân làm, dân thụ hưởng" in page and "Chưa ghi nhận" in page
 
 
+def test_records_link_a_petition_only_for_whoever_handles_it(recorded, member, everyone):
+    """A petition's page names its filer: the committee reads the line, an officer who handles
+    petitions there (here the administrator) follows the link."""
+    url = "/u/01/steering/records/petitions_received/?period=2026H2"
+    page = client_for(member).get(url).content.decode()
+    assert page.count("PA-0") == 5
+    assert "/petitions/" not in page.split('class="list records"')[1]
+    admin_page = client_for(everyone["admin"]).get(url).content.decode()
+    assert admin_page.split('class="list records"')[1].count("/u/10402/petitions/") == 5
+    # Other sources keep their links: a notice's page is public.
+    notices = client_for(member).get(url.replace("petitions_received", "notices_published"))
+    assert "/notices/" in notices.content.decode().split('class="list records"')[1]
+
+
 def test_a_bad_period_is_explained_not_a_server_error(recorded, member):
     page = client_for(member).get("/u/01/steering/?period=2026H9")
     assert page.status_code == 200 and "không hợp lệ" in page.content.decode()
