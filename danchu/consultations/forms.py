@@ -45,7 +45,16 @@ def _check_length(text: str) -> str:
 
 
 class ConsultationForm(forms.Form):
-    field_order = ["item", "title", "summary", "draft_text", "forms", "opens_on", "closes_on"]
+    field_order = [
+        "item",
+        "title",
+        "summary",
+        "draft_file",
+        "draft_text",
+        "forms",
+        "opens_on",
+        "closes_on",
+    ]
 
     item = forms.ModelChoiceField(
         label=_("Nội dung lấy ý kiến (Điều 25)"),
@@ -63,11 +72,17 @@ class ConsultationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    draft_file = forms.FileField(
+        label=_("Hoặc tải lên tệp dự thảo (.docx, .pdf)"),
+        required=False,
+        help_text=_("Tệp được đọc thành văn bản ở ô dưới; kiểm tra cách chia mục rồi mới lưu."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf"}),
+    )
     draft_text = forms.CharField(
         label=_("Toàn văn dự thảo"),
         help_text=_(
             "Dán toàn văn. Dự thảo được chia mục theo các dòng “Điều 1.”, “Mục 2”, “Chương III”…; "
-            "không có các dòng đó thì chia theo đoạn."
+            "không có các dòng đó thì theo các đoạn đánh số “1.”, “2.”…, hoặc theo đoạn."
         ),
         widget=forms.Textarea(attrs={"rows": 14}),
         error_messages={"required": _("Hãy dán toàn văn dự thảo.")},
@@ -251,4 +266,29 @@ class PublishForm(forms.Form):
         label=_("Đã báo cáo cơ quan có thẩm quyền (không bắt buộc)"),
         max_length=300,
         required=False,
+    )
+
+
+class HouseholdCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã góp ý của hộ"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text=_("Mã 10 ký tự in trên phiếu thôn phát cho hộ, ví dụ 7KQ2M-X9D4R."),
+        error_messages={"required": _("Hãy nhập mã in trên phiếu.")},
+    )
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Tên tài liệu"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("Tờ trình, bản thuyết minh…")}),
+        error_messages={"required": _("Hãy ghi tên tài liệu.")},
+    )
+    file = forms.FileField(
+        label=_("Tệp (.pdf, .docx, .jpg, .png)"),
+        error_messages={"required": _("Hãy chọn tệp."), "empty": _("Tệp trống.")},
     )

@@ -39,6 +39,13 @@ class Channel(models.TextChoices):
     AFFECTED = "affected", _("Đối thoại với người chịu tác động")
 
 
+# How an opinion reached the authority: the Art 26 forms, and the portal by a household's
+# printed code (no account). The code is a way of using the portal, not an Art 26 form of its
+# own, so it is not offered when an officer chooses the forms of a consultation.
+HOUSEHOLD_CODE = "code"
+OPINION_CHANNELS = [*Channel.choices, (HOUSEHOLD_CODE, _("Trực tuyến bằng mã hộ gia đình"))]
+
+
 class ConsultationQuerySet(models.QuerySet):
     """Statuses as they stand on a day: "closed" is derived, never written by a service."""
 
@@ -162,7 +169,7 @@ class Opinion(models.Model):
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.PROTECT, related_name="opinions"
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=10, choices=OPINION_CHANNELS)
     text = models.TextField()
     original_text = models.TextField(editable=False)
     author = models.ForeignKey(
@@ -194,6 +201,49 @@ class Opinion(models.Model):
     @property
     def public_name(self) -> str:
         return self.author_name if self.show_name and self.author_name else ""
+
+
+class HouseholdCode(models.Model):
+    """A household's code for one consultation, printed on a sheet the village hands out: the
+    household comments online without an account. Only a hash is stored; the code itself is
+    derived from the secret key and printed again from it (`codes.household_code`)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="household_codes"
+    )
+    household = models.ForeignKey("people.Household", on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "household"], name="one_code_per_household"
+            )
+        ]
+
+
+class Attachment(models.Model):
+    """An explanatory document of a consultation (tờ trình, thuyết minh, bản so sánh…): residents
+    read the draft and what explains it (Law Art 25–26)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(_("tên tài liệu"), max_length=300)
+    file = models.FileField(upload_to="consultations/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # --- village conventions: hương ước, quy ước (NĐ 61/2023/NĐ-CP) ----------------------------

@@ -15,8 +15,20 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from danchu.consultations.models import Channel, Consultation, Opinion, OpinionGroup
-from danchu.core.pdf import in_sentence, official_date, render_pdf, without_prefix
+from danchu.consultations.models import (
+    OPINION_CHANNELS,
+    Channel,
+    Consultation,
+    Opinion,
+    OpinionGroup,
+)
+from danchu.core.pdf import (
+    in_sentence,
+    official_date,
+    qr_png_data_uri,
+    render_pdf,
+    without_prefix,
+)
 from danchu.units.models import Unit
 
 
@@ -29,7 +41,7 @@ def opinions_by_channel(consultation: Consultation) -> list[tuple[str, int]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return [(label, counts[value]) for value, label in Channel.choices if counts.get(value)]
+    return [(label, counts[value]) for value, label in OPINION_CHANNELS if counts.get(value)]
 
 
 def _leader(unit: Unit) -> str:
@@ -115,3 +127,26 @@ def synthesis_pdf(consultation: Consultation) -> bytes:
     """The synthesis of opinions as an A4 PDF (Art 27–29): accepted, not accepted with
     reasons, published on. Before publication it carries a "BẢN NHÁP" label."""
     return render_pdf("consultations/print/synthesis.html", _context(consultation), language="vi")
+
+
+def household_codes_pdf(consultation: Consultation) -> bytes:
+    """The sheet of household codes (A4, slips to cut and hand out): each slip names the
+    village, the household and its representative, the consultation and its period, the page
+    to open (with a QR code) and the household's code."""
+    from django.urls import reverse
+
+    from danchu.consultations import codes
+
+    unit = consultation.unit
+    url = settings.SITE_URL + reverse("consultations:household", args=[unit.code, consultation.pk])
+    return render_pdf(
+        "consultations/print/household_codes.html",
+        {
+            "consultation": consultation,
+            "unit": unit,
+            "url": url,
+            "qr": qr_png_data_uri(url),
+            "slips": codes.printed_codes(consultation),
+        },
+        language="vi",
+    )

@@ -33,21 +33,37 @@ SECTION_RE = re.compile(
 )
 
 
+# A numbered paragraph ("1. …", "2) …"): how drafts without articles are divided.
+NUMBERED_RE = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
+
+
 def split_into_sections(text: str) -> list[tuple[str, str]]:
     """Split a pasted draft into (heading, text) at "Điều 1.", "Mục 2", "Chương III"… lines;
-    a draft without such headings is split at blank-line paragraphs."""
+    a draft without such headings is split at numbered paragraphs ("1.", "2)"), and one
+    without those at blank-line paragraphs."""
     lines = (text or "").replace("\r\n", "\n").split("\n")
+    sections = _split_at(lines, SECTION_RE)
+    if len(sections) <= 1:
+        numbered = _split_at(lines, NUMBERED_RE)
+        if sum(1 for heading, _body in numbered if heading) >= 2:
+            # The paragraph reads as a whole: its number stays at the head of its text.
+            return [("", f"{h}\n{b}".strip()) for h, b in numbered]
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+        return [("", p) for p in paragraphs]
+    return sections
+
+
+def _split_at(lines: list[str], pattern: re.Pattern) -> list[tuple[str, str]]:
+    """(heading, text) at each line matching `pattern`; the lines before the first heading
+    are a section without a heading."""
     sections: list[tuple[str, list[str]]] = []
     for line in lines:
-        if SECTION_RE.match(line):
+        if pattern.match(line):
             sections.append((line.strip(), []))
         elif sections:
             sections[-1][1].append(line)
         elif line.strip():
             sections.append(("", [line]))
-    if len(sections) <= 1:
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-        return [("", p) for p in paragraphs]
     return [
         (heading, "\n".join(body).strip())
         for heading, body in sections

@@ -34,4 +34,23 @@ urlpatterns = [
         name="answer",
     ),
     path("<str:code>/consultations/<int:pk>/publish/", views.publish, name="publish"),
+    path("<str:code>/consultations/<int:pk>/household/", views.household, name="household"),
+    path(
+        "<str:code>/consultations/<int:pk>/household/comment/",
+        views.household_comment,
+        name="household_comment",
+    ),
+    path(
+        "<str:code>/consultations/<int:pk>/household/leave/",
+        views.household_leave,
+        name="household_leave",
+    ),
+    path("<str:code>/consultations/<int:pk>/attach/", views.attach, name="attach"),
+    path(
+        "<str:code>/consultations/<int:pk>/documents/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path("<str:code>/consultations/<int:pk>/codes/", views.issue_codes, name="issue_codes"),
+    path("<str:code>/consultations/<int:pk>/codes.pdf", views.codes_pdf, name="codes_pdf"),
 ]

@@ -148,7 +148,11 @@ def _detail_context(request: HttpRequest, consultation: Consultation) -> dict:
         "forms_used": _forms_used(consultation),
         "parts": _parts(consultation),
         "max_chars": settings.CONSULTATION_OPINION_MAX_CHARS,
+        "attachments": list(consultation.attachments.all()),
     }
+    if can_manage:
+        context["codes_issued"] = consultation.household_codes.count()
+        context["attach_form"] = forms.AttachmentForm()
     if context["published"]:
         context["groups"] = synthesis_groups(consultation)
     if request.user.is_authenticated:
@@ -298,24 +302,45 @@ def synthesis_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 def create(request: HttpRequest, code: str) -> HttpResponse:
+    """Prepare a consultation: paste the draft or upload it (DOCX, PDF). An uploaded file is
+    read into the text box and its split into sections is shown; nothing is saved until the
+    officer has checked it and presses "Lưu"."""
+    from danchu.consultations import drafts
+
     unit = _unit_or_404(code)
     permissions.require(request.user, MANAGE, unit)
-    form = forms.ConsultationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        form = forms.ConsultationForm()
+        return render(request, "consultations/create.html", {"unit": unit, "form": form})
+    data = request.POST.copy()
+    upload = request.FILES.get("draft_file")
+    file_error = None
+    if upload is not None:
         try:
-            consultation = services.create_consultation(
-                actor=request.user, unit=unit, **form.cleaned_data
-            )
+            data["draft_text"] = drafts.read_draft(upload.name, upload.read())
         except ValidationError as exc:
-            form.add_error(None, first_message(exc))
-        else:
-            messages.success(
-                request,
-                _("Đã lưu. Kiểm tra các mục của dự thảo rồi bấm “Mở lấy ý kiến”."),
-            )
-            return redirect(consultation)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "consultations/create.html", {"unit": unit, "form": form}, status=status)
+            file_error = first_message(exc)
+    form = forms.ConsultationForm(data)
+    valid = form.is_valid()
+    if file_error:
+        form.add_error("draft_file", file_error)
+    preview = upload is not None or "preview" in request.POST
+    context = {"unit": unit, "form": form}
+    if form.data.get("draft_text"):
+        context["preview"] = drafts.preview_sections(form.data["draft_text"])
+    if preview or file_error or not valid:
+        status = 422 if file_error or (not valid and not preview) else 200
+        if preview and not file_error:
+            context["reviewing"] = True
+        return render(request, "consultations/create.html", context, status=status)
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "draft_file"}
+    try:
+        consultation = services.create_consultation(actor=request.user, unit=unit, **fields)
+    except ValidationError as exc:
+        form.add_error(None, first_message(exc))
+        return render(request, "consultations/create.html", context, status=422)
+    messages.success(request, _("Đã lưu. Kiểm tra các mục của dự thảo rồi bấm “Mở lấy ý kiến”."))
+    return redirect(consultation)
 
 
 @require_POST
@@ -626,3 +651,203 @@ def convention_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_manage": can_manage,
     }
     return render(request, "consultations/convention.html", context)
+
+
+# --- households with a printed code, no account -----------------------------------------
+
+CODES_SESSION = "consultation_codes"  # {consultation pk: the household's code}
+
+
+def _session_code(request: HttpRequest, consultation: Consultation) -> str | None:
+    return (request.session.get(CODES_SESSION) or {}).get(str(consultation.pk))
+
+
+def _address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def household(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A household types the code printed for it, then reads the draft section by section and
+    comments under each one; it also reads the answers to what it sent."""
+    from danchu.consultations import codes
+
+    consultation = get_consultation_for(request.user, code, pk)
+    if consultation.status == Consultation.Status.DRAFT:
+        raise Http404(_("Không tìm thấy đợt lấy ý kiến."))
+    if request.method == "POST":
+        form = forms.HouseholdCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                codes.find_household(consultation, form.cleaned_data["code"], _address(request))
+            except ValidationError as exc:
+                form.add_error("code", first_message(exc))
+                status = 429 if exc.code == "too_many_attempts" else 422
+                return _render_code_entry(request, consultation, form, status)
+            stored = request.session.get(CODES_SESSION) or {}
+            stored[str(consultation.pk)] = codes.normalize_code(form.cleaned_data["code"])
+            request.session[CODES_SESSION] = stored
+            return redirect("consultations:household", consultation.unit.code, consultation.pk)
+        return _render_code_entry(request, consultation, form, 422)
+    return _render_household(request, consultation)
+
+
+def _render_code_entry(request, consultation, form, status=200) -> HttpResponse:
+    context = {"consultation": consultation, "unit": consultation.unit, "code_form": form}
+    return render(request, "consultations/household.html", context, status=status)
+
+
+def _household_of_session(request: HttpRequest, consultation: Consultation):
+    """The household whose code this browser entered, or None (a code that no longer works —
+    a household dissolved — is forgotten)."""
+    from danchu.consultations import codes
+
+    stored = _session_code(request, consultation)
+    if not stored:
+        return None
+    try:
+        return codes.find_household(consultation, stored, _address(request))
+    except ValidationError as exc:
+        if exc.code == "bad_code":
+            request.session.get(CODES_SESSION, {}).pop(str(consultation.pk), None)
+            request.session.modified = True
+        return None
+
+
+def _render_household(request, consultation, *, bound=None, status=200, thanks=None):
+    from danchu.consultations import codes
+
+    household = _household_of_session(request, consultation)
+    if household is None:
+        return _render_code_entry(request, consultation, forms.HouseholdCodeForm(), status)
+    parts = _parts(consultation)
+    part = _place_form(parts, bound)
+    if part is not None and thanks:
+        part["thanks"] = thanks
+    context = {
+        "consultation": consultation,
+        "unit": consultation.unit,
+        "household": household,
+        "parts": parts,
+        "accepting": services.is_accepting(consultation),
+        "published": consultation.status == Consultation.Status.ANSWERED,
+        "max_chars": settings.CONSULTATION_OPINION_MAX_CHARS,
+        "my_opinions": list(codes.household_opinions(consultation, household)),
+    }
+    return render(request, "consultations/household.html", context, status=status)
+
+
+@require_POST
+def household_comment(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """An opinion sent with the household's code (channel "online with household code")."""
+    from danchu.consultations import codes
+
+    consultation = get_consultation_for(request.user, code, pk)
+    stored = _session_code(request, consultation)
+    if not stored:
+        return redirect("consultations:household", consultation.unit.code, consultation.pk)
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            opinion = codes.submit_with_code(
+                consultation=consultation,
+                code=stored,
+                text=data["text"],
+                section_number=data["section"],
+                is_public=data["is_public"],
+                show_name=data["show_name"],
+                address=_address(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, first_message(exc))
+        else:
+            thanks = _("Đã ghi nhận ý kiến của hộ. Cảm ơn bà con đã góp ý!")
+            if not opinion.is_public:
+                thanks += " " + _("Ý kiến không công khai: chỉ cơ quan lấy ý kiến đọc được.")
+            messages.success(request, thanks)
+            number = opinion.section.number if opinion.section else None
+            anchor = f"s{number}" if number else WHOLE
+            url = reverse("consultations:household", args=[consultation.unit.code, consultation.pk])
+            return redirect(f"{url}#{anchor}")
+    return _render_household(request, consultation, bound=form, status=422)
+
+
+@require_POST
+def household_leave(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Forget the code on this browser (a phone lent by a neighbour, a shared computer)."""
+    consultation = get_consultation_for(request.user, code, pk)
+    stored = request.session.get(CODES_SESSION) or {}
+    stored.pop(str(consultation.pk), None)
+    request.session[CODES_SESSION] = stored
+    messages.success(request, _("Đã thoát mã hộ trên máy này."))
+    return redirect(consultation)
+
+
+@require_POST
+@login_required
+def issue_codes(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Give every household of the unit a code, then print the sheet."""
+    from danchu.consultations import codes
+
+    consultation = _managed_consultation(request, code, pk)
+    return perform(
+        request,
+        consultation,
+        lambda: codes.issue_codes(actor=request.user, consultation=consultation),
+        _("Đã cấp mã góp ý cho các hộ. Tải phiếu in mã để phát cho từng hộ."),
+    )
+
+
+@login_required
+def codes_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The printed sheet of household codes: secrets, so only for those who prepare it."""
+    from danchu.consultations.printing import household_codes_pdf
+
+    consultation = _managed_consultation(request, code, pk)
+    response = HttpResponse(household_codes_pdf(consultation), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ma-gop-y-{consultation.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- explanatory documents ----------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def attach(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Attach an explanatory document to the consultation."""
+    from danchu.consultations import drafts
+
+    consultation = _managed_consultation(request, code, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            drafts.attach_document(
+                actor=request.user,
+                consultation=consultation,
+                title=form.cleaned_data["title"],
+                name=upload.name,
+                data=upload.read(),
+            )
+        except ValidationError as exc:
+            form.add_error("file", first_message(exc))
+        else:
+            messages.success(request, _("Đã đính kèm tài liệu."))
+            return redirect(f"{consultation.get_absolute_url()}#manage")
+    context = _detail_context(request, consultation)
+    context["attach_form"] = form
+    return render(request, "consultations/detail.html", context, status=422)
+
+
+def attachment(request: HttpRequest, code: str, pk: int, attachment_id: int):
+    """An explanatory document, for whoever may read the consultation."""
+    from django.http import FileResponse
+
+    consultation = get_consultation_for(request.user, code, pk)
+    stored = get_object_or_404(consultation.attachments, pk=attachment_id)
+    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    extension = stored.file.name.rsplit(".", 1)[-1] if "." in stored.file.name else "bin"
+    response["Content-Disposition"] = f'inline; filename="tai-lieu-{stored.pk}.{extension}"'
+    return response

@@ -584,8 +584,9 @@ def test_the_draft_page_and_the_board_read_a_fixed_number_of_queries(
     )
     resident_client, officer_client = client_for(resident), client_for(officer)
     officer_client.get(_url(consultation, "synthesis/"))  # the first request settles the session
-    # The newest public opinions of each section and their counts: the same whatever the number.
-    with django_assert_num_queries(9):
+    # The newest public opinions of each section and their counts, and the documents: the same
+    # whatever the number.
+    with django_assert_num_queries(10):
         response = resident_client.get(_url(consultation))
     assert response.content.decode().count('class="meta"') == opinions
     # The opinion list is paged; groups show a count and their first opinions (window query).
