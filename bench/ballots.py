@@ -240,7 +240,8 @@ def make_village(n: int):
 
 
 def open_ballot(village):
-    """An item-6 ballot with both agreements, opened through the services: (matter, seconds)."""
+    """An item-6 ballot that households may also cast online (the four conditions of NĐ 59
+    Art 5 recorded), opened through the services: (matter, seconds)."""
     from django.utils import timezone
 
     from danchu.accounts.permissions import SYSTEM
@@ -250,7 +251,8 @@ def open_ballot(village):
     matter = services.create_matter(
         actor=SYSTEM, unit=village, item=6, title="Làm đường bê tông xóm 3"
     )
-    for who in ("head", "front"):
+    # Online casting needs all four conditions of NĐ 59 Art 5.
+    for who in ("head", "front", "community", "commune_report"):
         services.record_agreement(actor=SYSTEM, matter=matter, who=who, on=today)
     log("opening the ballot (freezing the roll, issuing codes)")
     start = time.perf_counter()

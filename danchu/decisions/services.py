@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from danchu.accounts import permissions
 from danchu.accounts.permissions import SYSTEM
 from danchu.audit.services import record
-from danchu.core.errors import ValidationError
+from danchu.core.errors import ValidationError, first_message
 from danchu.decisions.models import (
     BallotPrint,
     Choice,
@@ -929,6 +929,8 @@ def _cast(matter: Matter, household: Household, option_id: int, channel: str, ac
             code="collection_closed",
             params={"day": matter.collection_ends_on.strftime("%d/%m/%Y")},
         )
+    if channel == Participation.Channel.ONLINE:
+        _check_online_casting(matter)
     option = Option.objects.filter(pk=option_id, matter=matter).first()
     if option is None:
         raise ValidationError(_("Phương án không tồn tại."), code="bad_option")
@@ -967,6 +969,30 @@ def _cast(matter: Matter, household: Household, option_id: int, channel: str, ac
             code="already_voted",
         ) from None
     return CastResult(matter=matter, option=option, channel=channel)
+
+
+def online_casting_refusal(matter: Matter) -> str:
+    """Why a household may not vote on `matter` over the internet, or "" if it may.
+
+    A household votes over the internet (with its ballot code, or signed in as its
+    representative) only where online voting is lawful: item 6 of Art 15, with the village
+    head's and the Front committee head's agreement, the community's unanimous choice and the
+    report to the commune beforehand (Law Art 17(2); NĐ 59 Art 5; LAW.md R9). Elsewhere the
+    printed ballot is returned on paper and entered by whoever collects it (NĐ 59 Art 4)."""
+    try:
+        check_form_allowed(matter, Form.ONLINE)
+    except ValidationError as exc:
+        return _(
+            "Vấn đề này không nhận biểu quyết qua mạng: hãy điền phiếu giấy và nộp cho người "
+            "thu phiếu. %(reason)s"
+        ) % {"reason": first_message(exc)}
+    return ""
+
+
+def _check_online_casting(matter: Matter) -> None:
+    refusal = online_casting_refusal(matter)
+    if refusal:
+        raise ValidationError(refusal, code="online_not_allowed")
 
 
 def _add_to_secret_count(matter: Matter, option: Option) -> None:

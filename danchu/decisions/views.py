@@ -188,6 +188,7 @@ def vote_by_code(request: HttpRequest) -> HttpResponse:
                 "has_voted": entry.matter.participations.filter(
                     household_id=entry.household_id
                 ).exists(),
+                "refusal": services.online_casting_refusal(entry.matter),
             }
             if request.method == "POST" and "option" in request.POST:
                 try:

@@ -266,7 +266,9 @@ def _loudspeaker_ballot(village: Unit, rng: random.Random) -> None:
         description="Đề xuất phát bản tin của thôn từ 5 giờ 30 đến 6 giờ sáng thay vì 6 giờ đến "
         "6 giờ 30 như hiện nay.",
     )
-    for who in ("head", "front"):
+    # Households may also vote over the internet with their code: item 6, with the four
+    # conditions of NĐ 59 Art 5 recorded beforehand.
+    for who in ("head", "front", "community", "commune_report"):
         decisions.record_agreement(actor=SYSTEM, matter=matter, who=who, on=_days(3))
     matter = decisions.open_matter(
         actor=SYSTEM,

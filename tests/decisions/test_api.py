@@ -114,6 +114,17 @@ def test_ballot_cycle_with_printed_codes_and_no_account(api, village, village_he
     yes, no = _option_ids(opened.json())
     codes = _printed_codes(Matter.objects.get(pk=matter_id))
 
+    # With only the two agreements of NĐ 59 Art 4(1)(c) the ballot goes out on paper: voting
+    # over the internet also needs the community's choice and the report to the commune (Art 5).
+    refused = _post(api, "/api/v1/ballots/vote", {"code": codes[0], "option_id": yes})
+    assert refused.status_code == 422 and refused.json()["code"] == "online_not_allowed"
+    assert "Điều 5 Nghị định 59/2023" in refused.json()["detail"]
+    assert not Matter.objects.get(pk=matter_id).participations.exists()
+    for who in ("community", "commune_report"):
+        response = _post(
+            api, f"/api/v1/matters/{matter_id}/agreements", {"who": who, "on": str(TODAY)}, head
+        )
+        assert response.status_code == 200, response.json()
     for code in codes[:3]:  # households vote from home, no token
         response = _post(api, "/api/v1/ballots/vote", {"code": code, "option_id": yes})
         assert response.status_code == 201

@@ -120,6 +120,62 @@ def test_representative_votes_online_when_signed_in(village):
     assert Participation.objects.get().household == household
 
 
+def test_online_casting_only_where_online_voting_is_lawful(village, commune):
+    """LAW.md R9 (Law Art 17(2); NĐ 59 Art 5): over the internet only for item 6, with the four
+    conditions recorded. Elsewhere the printed ballot comes back on paper and the collector
+    enters it; nothing is written by a refused attempt."""
+    from tests.decisions.conftest import add_households
+
+    def ballot(unit, item, agreements):
+        matter = services.create_matter(
+            actor=SYSTEM, unit=unit, item=item, title="Làm đường liên thôn", kind="decision"
+        )
+        for who in agreements:
+            services.record_agreement(actor=SYSTEM, matter=matter, who=who, on=TODAY)
+        return services.open_matter(
+            actor=SYSTEM, matter=matter, form="ballot", collection_ends_on=TODAY + dt.timedelta(7)
+        )
+
+    add_households(village, 3)
+    # Item 6 with the two agreements of NĐ 59 Art 4(1)(c): a paper ballot, not an online one.
+    matter = ballot(village, 6, ("head", "front"))
+    yes, _no = _yes_no(matter)
+    codes = list(codes_of(matter).values())
+    with pytest.raises(ValidationError) as info:
+        services.cast_with_code(code=codes[0], option_id=yes, channel="online")
+    assert info.value.code == "online_not_allowed"
+    assert "phiếu giấy" in info.value.messages[0]
+    assert "Điều 5 Nghị định 59/2023" in info.value.messages[0]
+    household = matter.roll.first().household
+    user = make_user("dai_dien", Role.RESIDENT, village)
+    household.representative.user = user
+    household.representative.save()
+    with pytest.raises(ValidationError) as info:
+        services.cast_as_representative(user=user, matter=matter, option_id=yes)
+    assert info.value.code == "online_not_allowed"
+    assert not Participation.objects.filter(matter=matter).exists()
+    services.cast_with_code(code=codes[0], option_id=yes, channel="paper", actor=SYSTEM)
+    for who in ("community", "commune_report"):
+        services.record_agreement(actor=SYSTEM, matter=matter, who=who, on=TODAY)
+    services.cast_with_code(code=codes[1], option_id=yes, channel="online")
+    assert Participation.objects.filter(matter=matter).count() == 2
+
+    # Item 1 decided by a commune-wide ballot (NĐ 59 Art 4(1)(a)): never online.
+    contributions = ballot(commune, 1, ("head", "front", "community", "commune_report"))
+    first_yes, _ = _yes_no(contributions)
+    code = next(iter(codes_of(contributions).values()))
+    with pytest.raises(ValidationError) as info:
+        services.cast_with_code(code=code, option_id=first_yes, channel="online")
+    assert info.value.code == "online_not_allowed"
+    assert "khoản 6 Điều 15" in info.value.messages[0]
+    client = client_for(None)
+    page = client.post("/b/", {"code": code}).content.decode()  # the code typed, no option yet
+    assert "phiếu giấy" in page and 'name="option"' not in page
+    response = client.post("/b/", {"code": code, "option": first_yes})
+    assert response.status_code == 422 and response.content.decode().count("phiếu giấy") == 1
+    assert not Participation.objects.filter(matter=contributions).exists()
+
+
 def test_ballot_result_uses_the_whole_roll_and_the_send_clock(village):
     matter = open_matter(
         village, form="ballot", households=5, agreed=True, collection_ends_on=TODAY
