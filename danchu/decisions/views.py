@@ -72,6 +72,7 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if matter.is_open:
         context["participated"] = matter.participations.count()
         context["my_household"] = _my_household(request.user, matter)
+        context["online_refusal"] = services.online_casting_refusal(matter)
     if matter.status == Matter.Status.CLOSED:
         context |= _recognition_context(request.user, matter)
     if can_manage:

@@ -214,3 +214,27 @@ def test_a_result_sent_after_its_five_working_days_stays_marked_late(village, of
         assert "gửi chậm" in page
         overview = client_for(officer).get(f"/u/{village.parent.code}/matters/").content.decode()
         assert "Quá hạn gửi kết quả lấy ý kiến về xã" not in overview
+
+
+def test_the_matter_page_offers_online_voting_only_where_it_is_lawful(village):
+    from tests.decisions.conftest import add_households
+
+    add_households(village, 2)
+    matter = services.create_matter(
+        actor=SYSTEM, unit=village, item=6, title="Thay giờ phát loa", kind="decision"
+    )
+    for who in ("head", "front"):
+        services.record_agreement(actor=SYSTEM, matter=matter, who=who, on=TODAY)
+    matter = services.open_matter(
+        actor=SYSTEM, matter=matter, form="ballot", collection_ends_on=TODAY + dt.timedelta(7)
+    )
+    user = make_user("dai_dien", Role.RESIDENT, village)
+    household = matter.roll.first().household
+    household.representative.user = user
+    household.representative.save()
+    page = client_for(user).get(matter.get_absolute_url()).content.decode()
+    assert "phiếu giấy" in page and 'name="option"' not in page and "/b/" not in page
+    for who in ("community", "commune_report"):
+        services.record_agreement(actor=SYSTEM, matter=matter, who=who, on=TODAY)
+    page = client_for(user).get(matter.get_absolute_url()).content.decode()
+    assert 'name="option"' in page and "phiếu giấy" not in page
