@@ -11,6 +11,7 @@ never public; opinions their authors kept private are read only by those who ans
 """
 
 import datetime as dt
+from dataclasses import asdict
 from enum import StrEnum
 from typing import Annotated
 
@@ -680,3 +681,724 @@ def publish_synthesis(request, consultation_id: int, payload: PublishIn):
         actor=request.auth, consultation=consultation, reported_to=payload.reported_to
     )
     return _detail(consultation.pk)
+
+
+# --- households with a printed code -------------------------------------------------------
+
+
+class CodeOpinionIn(OpinionIn):
+    code: Text = Field(..., max_length=20, description="the household's printed code")
+
+
+class CodeOpinionOut(Schema):
+    id: int
+    section: int | None
+    channel: ChannelOut
+    is_public: bool
+    show_name: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_section(obj: Opinion) -> int | None:
+        return obj.section.number if obj.section_id else None
+
+    @staticmethod
+    def resolve_channel(obj: Opinion) -> dict:
+        return _channel(obj.channel)
+
+
+@router.post(
+    "/consultations/{consultation_id}/household-opinions",
+    response={201: CodeOpinionOut},
+    summary="Give an opinion with a household's printed code, without an account",
+    description="The opinion is recorded for the household the code was printed for, on the "
+    "channel 'online with household code'; the name is public only with show_name. Wrong codes "
+    "are throttled per address (422, then 422 too_many_attempts for 15 minutes).",
+)
+def household_opinion(request, consultation_id: int, payload: CodeOpinionIn):
+    from danchu.consultations import codes
+
+    opinion = codes.submit_with_code(
+        consultation=_consultation_for(request, consultation_id),
+        code=payload.code,
+        text=payload.text,
+        section_number=payload.section,
+        is_public=payload.is_public,
+        show_name=payload.show_name,
+        address=request.META.get("REMOTE_ADDR"),
+    )
+    return Status(201, opinion)
+
+
+@router.post(
+    "/consultations/{consultation_id}/household-codes",
+    response={200: dict},
+    auth=BearerToken(),
+    summary="Give every household of the unit a code for this consultation",
+    description="Returns how many codes were added; the printed sheet is "
+    "/u/{unit}/consultations/{id}/codes.pdf on the web.",
+)
+def issue_household_codes(request, consultation_id: int):
+    from danchu.consultations import codes
+
+    consultation = _consultation_for(request, consultation_id)
+    added = codes.issue_codes(actor=request.auth, consultation=consultation)
+    return {"added": added, "total": consultation.household_codes.count()}
+
+
+# --- village conventions (NĐ 61/2023) ------------------------------------------------------
+
+
+class ConventionVersionOut(Schema):
+    number: int
+    stage: str
+    stage_label: str
+    note: str
+    legacy: bool
+    posted_on: dt.date | None
+    posted_until: dt.date | None
+    consultation_id: int | None
+    matter_id: int | None
+    recognised_on: dt.date | None
+    decision_number: str
+
+    @staticmethod
+    def resolve_stage_label(obj) -> str:
+        return str(obj.get_stage_display())
+
+    @staticmethod
+    def resolve_posted_until(obj) -> dt.date | None:
+        from danchu.consultations import conventions
+
+        return conventions.posted_until(obj)
+
+    @staticmethod
+    def resolve_note(obj) -> str:
+        return getattr(obj, "note", "") or ""
+
+    @staticmethod
+    def resolve_recognised_on(obj) -> dt.date | None:
+        return obj.recognised_on or (obj.matter.recognised_on if obj.matter_id else None)
+
+    @staticmethod
+    def resolve_decision_number(obj) -> str:
+        return getattr(obj, "decision_number", "") or ""
+
+
+class ConventionOut(Schema):
+    village: str
+    title: str
+    title_label: str
+    status: str
+    posting_days: int
+    text_in_force: str | None
+    version_in_force: int | None
+    current_cycle: ConventionVersionOut | None
+    versions: list[ConventionVersionOut]
+
+
+def _convention_out(request, village: Unit) -> dict:
+    from danchu.consultations import conventions
+    from danchu.consultations.models import Convention
+    from danchu.consultations.views import PUBLIC_STAGES
+
+    convention = Convention.objects.filter(village=village).first()
+    if convention is None:
+        raise Http404(_("Thôn, tổ dân phố này chưa có hương ước, quy ước trên hệ thống."))
+    manager = permissions.can(_caller(request), "consultations.manage", village)
+    versions = [
+        v
+        for v in convention.versions.select_related("matter").order_by("-number")
+        if manager or v.legacy or v.stage in PUBLIC_STAGES
+    ]
+    in_force = conventions.version_in_force(convention)
+    cycle = conventions.current_cycle(convention)
+    if cycle is not None and not manager and cycle.stage not in PUBLIC_STAGES:
+        cycle = None
+    return {
+        "village": village.code,
+        "title": convention.title,
+        "title_label": str(convention.get_title_display()),
+        "status": convention.status,
+        "posting_days": conventions.minimum_posting_days(convention),
+        "text_in_force": in_force.text if in_force else None,
+        "version_in_force": in_force.number if in_force else None,
+        "current_cycle": cycle,
+        "versions": versions,
+    }
+
+
+def _village(code: str) -> Unit:
+    unit = _unit(code)
+    if unit.kind != Unit.Kind.VILLAGE:
+        raise Http404(_("Chỉ thôn, tổ dân phố có hương ước, quy ước."))
+    return unit
+
+
+class ConventionCreateIn(Schema):
+    title: Text = Field(..., max_length=20, description="huong_uoc or quy_uoc (NĐ 61 Art 6)")
+    text: Text = Field(..., max_length=500_000)
+    note: Text = Field("", max_length=20_000)
+
+
+class LegacyConventionIn(Schema):
+    title: Text = Field(..., max_length=20, description="huong_uoc or quy_uoc")
+    text: Text = Field(..., max_length=500_000)
+    recognised_on: dt.date = Field(..., description="before 16 August 2023")
+    decision_number: Text = Field(..., max_length=100)
+    recognised_by_body: Text = Field("", max_length=200)
+
+
+class CommunityChoiceIn(Schema):
+    decided_on: dt.date
+    posting_days: int | None = Field(None, ge=1, le=3650, description="at least 30")
+    review_month: int | None = Field(None, ge=1, le=12)
+    review_day: int | None = Field(None, ge=1, le=31)
+
+
+class AmendIn(Schema):
+    text: Text = Field(..., max_length=500_000)
+    note: Text = Field(..., max_length=20_000, description="what changes and why")
+
+
+class WithdrawIn(Schema):
+    reason: Text = Field(..., max_length=20_000)
+
+
+class PostIn(Schema):
+    posted_on: dt.date
+    place: Text = Field(..., max_length=300)
+    posting_days: int | None = Field(
+        None, ge=1, le=3650, description="at least 30 (NĐ 61 Art 9(1)), or the community's"
+    )
+
+
+class FinaliseIn(Schema):
+    text: Text = Field(..., max_length=500_000)
+    note: Text = Field("", max_length=20_000)
+
+
+class VoteIn(Schema):
+    title: Text = Field("", max_length=300)
+
+
+class SignatureIn(Schema):
+    name: Text = Field(..., max_length=200)
+    signed_on: dt.date | None = None
+
+
+class DossierIn(Schema):
+    request_number: Text = Field("", max_length=50)
+    request_dated: dt.date | None = None
+    request_text: Text = Field(..., max_length=20_000, description="Mẫu 01")
+    village_head: SignatureIn | None = None
+    front_head: SignatureIn | None = None
+    household_representatives: list[SignatureIn] = Field([], max_length=10)
+    sent_on: dt.date
+
+
+class ReceiveIn(Schema):
+    received_on: dt.date
+
+
+class RecognitionIn(Schema):
+    recognise: bool
+    decided_on: dt.date
+    decision_number: Text = Field("", max_length=100, description="required to recognise")
+    reason: Text = Field("", max_length=20_000, description="required to refuse")
+
+
+class ReviewIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    reviewed_on: dt.date
+    form: Text = Field(..., max_length=20, description="meeting or conference")
+    chair_name: Text = Field(..., max_length=200)
+    front_head_name: Text = Field(..., max_length=200)
+    findings: Text = Field(..., max_length=20_000)
+    outcome: Text = Field(..., max_length=20, description="keep, amend or replace")
+
+
+def _convention_of(village: Unit):
+    from danchu.consultations.models import Convention
+
+    convention = Convention.objects.filter(village=village).first()
+    if convention is None:
+        raise ValidationError(
+            _("Thôn, tổ dân phố này chưa có hương ước, quy ước trên hệ thống."),
+            code="no_convention",
+        )
+    return convention
+
+
+def _cycle_of(village: Unit):
+    from danchu.consultations.workflow import _cycle
+
+    return _cycle(_convention_of(village))
+
+
+def _convention_write(request, code: str, permission: str = "consultations.manage") -> Unit:
+    village = _village(code)
+    permissions.require(request.auth, permission, village)
+    return village
+
+
+@router.get(
+    "/units/{code}/convention",
+    response=ConventionOut,
+    auth=OptionalBearer(),
+    summary="The village's convention: the text in force and the version in its cycle",
+)
+def get_convention(request, code: str):
+    return _convention_out(request, _village(code))
+
+
+@router.post(
+    "/units/{code}/convention",
+    response={201: ConventionOut},
+    auth=BearerToken(),
+    summary="Record the first draft of a village's convention (NĐ 61)",
+)
+def create_convention(request, code: str, payload: ConventionCreateIn):
+    from danchu.consultations import conventions
+
+    village = _convention_write(request, code)
+    conventions.create_convention(actor=request.auth, village=village, **payload.model_dump())
+    return Status(201, _convention_out(request, village))
+
+
+@router.post(
+    "/units/{code}/convention/legacy",
+    response={201: ConventionOut},
+    auth=BearerToken(),
+    summary="Enter a convention recognised before 16 August 2023 as in force",
+)
+def enter_legacy_convention(request, code: str, payload: LegacyConventionIn):
+    from danchu.consultations import conventions
+
+    village = _convention_write(request, code)
+    conventions.enter_recognised_convention(
+        actor=request.auth, village=village, **payload.model_dump()
+    )
+    return Status(201, _convention_out(request, village))
+
+
+@router.post(
+    "/units/{code}/convention/community-choice",
+    response=ConventionOut,
+    auth=BearerToken(),
+    summary="Record a longer posting period or another yearly review day",
+)
+def convention_choice(request, code: str, payload: CommunityChoiceIn):
+    from danchu.consultations import conventions
+
+    village = _convention_write(request, code)
+    conventions.record_community_choice(
+        actor=request.auth, convention=_convention_of(village), **payload.model_dump()
+    )
+    return _convention_out(request, village)
+
+
+@router.post(
+    "/units/{code}/convention/amendments",
+    response={201: ConventionOut},
+    auth=BearerToken(),
+    summary="Start an amendment: a new version and a new cycle",
+)
+def amend_convention(request, code: str, payload: AmendIn):
+    from danchu.consultations import conventions
+
+    village = _convention_write(request, code)
+    conventions.amend_convention(
+        actor=request.auth, convention=_convention_of(village), **payload.model_dump()
+    )
+    return Status(201, _convention_out(request, village))
+
+
+def _cycle_step(request, code: str, call, permission: str = "consultations.manage"):
+    village = _convention_write(request, code, permission)
+    call(_cycle_of(village))
+    return _convention_out(request, village)
+
+
+@router.post(
+    "/units/{code}/convention/posting",
+    response=ConventionOut,
+    auth=BearerToken(),
+    summary="Post the draft for comment: at least 30 days (NĐ 61 Art 9(1))",
+)
+def post_convention(request, code: str, payload: PostIn):
+    from danchu.consultations import conventions
+
+    return _cycle_step(
+        request,
+        code,
+        lambda v: conventions.post_draft(actor=request.auth, version=v, **payload.model_dump()),
+    )
+
+
+@router.post(
+    "/units/{code}/convention/finalise",
+    response=ConventionOut,
+    auth=BearerToken(),
+    summary="Complete the posted draft from the comments (after the posting period)",
+)
+def finalise_convention(request, code: str, payload: FinaliseIn):
+    from danchu.consultations import conventions
+
+    return _cycle_step(
+        request,
+        code,
+        lambda v: conventions.finalise_draft(actor=request.auth, version=v, **payload.model_dump()),
+    )
+
+
+@router.post(
+    "/units/{code}/convention/vote",
+    response=ConventionOut,
+    auth=BearerToken(),
+    summary="Put the draft to the households through the decisions engine (item 3)",
+    description="Creates the decisions matter; the vote itself runs through the decisions "
+    "endpoints (meeting, ballot fallback, close), whose closing concludes the version.",
+)
+def vote_convention(request, code: str, payload: VoteIn):
+    from danchu.consultations import conventions
+
+    return _cycle_step(
+        request,
+        code,
+        lambda v: conventions.put_to_vote(actor=request.auth, version=v, **payload.model_dump()),
+    )
+
+
+@router.post(
+    "/units/{code}/convention/withdraw",
+    response=ConventionOut,
+    auth=BearerToken(),
+    summary="Withdraw the draft in its cycle (a posted one only after its period)",
+)
+def withdraw_convention(request, code: str, payload: WithdrawIn):
+    from danchu.consultations import conventions
+
+    return _cycle_step(
+        request,
+        code,
+        lambda v: conventions.withdraw_version(
+            actor=request.auth, version=v, **payload.model_dump()
+        ),
+    )
+
+
+@router.post(
+    "/units/{code}/convention/dossier",
+    response=ConventionOut,
+    auth=BearerToken(),
+    summary="Send the dossier to the commune: Mẫu 01, Mẫu 02, the text, four signatures",
+)
+def convention_dossier(request, code: str, payload: DossierIn):
+    from danchu.consultations import conventions
+
+    def sign(s):
+        return conventions.Signature(s.name, s.signed_on) if s else None
+
+    return _cycle_step(
+        request,
+        code,
+        lambda v: conventions.submit_dossier(
+            actor=request.auth,
+            version=v,
+            request_number=payload.request_number,
+            request_dated=payload.request_dated,
+            request_text=payload.request_text,
+            village_head=sign(payload.village_head),
+            front_head=sign(payload.front_head),
+            household_representatives=[sign(s) for s in payload.household_representatives],
+            sent_on=payload.sent_on,
+        ),
+    )
+
+
+@router.post(
+    "/units/{code}/convention/receipt",
+    response=ConventionOut,
+    auth=BearerToken(),
+    summary="The commune records the day the complete dossier was received",
+)
+def receive_convention(request, code: str, payload: ReceiveIn):
+    from danchu.consultations import conventions
+
+    return _cycle_step(
+        request,
+        code,
+        lambda v: conventions.receive_dossier(
+            actor=request.auth, version=v, **payload.model_dump()
+        ),
+        "decisions.recognise_committee",
+    )
+
+
+@router.post(
+    "/units/{code}/convention/recognition",
+    response=ConventionOut,
+    auth=BearerToken(),
+    summary="The commune recognises the convention, or refuses with reasons",
+)
+def recognise_convention(request, code: str, payload: RecognitionIn):
+    from danchu.consultations import conventions
+
+    return _cycle_step(
+        request,
+        code,
+        lambda v: conventions.decide_recognition(
+            actor=request.auth, version=v, **payload.model_dump()
+        ),
+        "decisions.recognise_committee",
+    )
+
+
+@router.post(
+    "/units/{code}/convention/reviews",
+    response={201: ConventionOut},
+    auth=BearerToken(),
+    summary="Record the yearly review of the text in force (default 18 November)",
+)
+def review_convention(request, code: str, payload: ReviewIn):
+    from danchu.consultations import conventions
+
+    village = _convention_write(request, code)
+    conventions.record_review(
+        actor=request.auth, convention=_convention_of(village), **payload.model_dump()
+    )
+    return Status(201, _convention_out(request, village))
+
+
+# --- dialogue conference (Local Government Law 2025 Art 43) ---------------------------------
+
+
+class TallyOut(Schema):
+    year: int
+    requests: int
+    voters: int | None
+    needed: int | None
+    reached: bool
+
+
+class ConferenceOut(Schema):
+    id: int
+    held_on: dt.date
+    place: str
+    reason: str
+    forms: list[str]
+    content: str
+    how_to_attend: str
+    announced_on: dt.date | None
+    held: bool
+    results: str
+    results_published_on: dt.date | None
+    results_due_on: dt.date
+
+    @staticmethod
+    def resolve_results_due_on(obj) -> dt.date:
+        from danchu.consultations import dialogue
+
+        return dialogue.results_due_on(obj)
+
+
+class DialogueOut(Schema):
+    commune: str
+    tally: TallyOut
+    conferences: list[ConferenceOut]
+
+
+class VotersIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    voters: int = Field(..., ge=1, le=10_000_000)
+    source: Text = Field("", max_length=200)
+
+
+class PaperRequestIn(Schema):
+    person_id: Id
+    received_on: dt.date | None = None
+
+
+class PlanIn(Schema):
+    held_on: dt.date
+    place: Text = Field(..., max_length=300)
+    reason: Text = Field(..., max_length=10, description="yearly, request or needed")
+    content: Text = Field(..., max_length=20_000)
+    how_to_attend: Text = Field(..., max_length=20_000)
+    forms: list[Text] = Field(..., max_length=3, description="in_person, online, social_network")
+
+
+class AnnounceIn(Schema):
+    announced_on: dt.date = Field(..., description="at least 7 days before")
+
+
+class HoldIn(Schema):
+    minutes: Text = Field(..., max_length=100_000)
+
+
+class ResultsIn(Schema):
+    results: Text = Field(..., max_length=100_000)
+    published_on: dt.date
+    sent_to_village_heads_on: dt.date = Field(..., description="within 10 days after")
+
+
+def _commune_unit(code: str) -> Unit:
+    unit = _unit(code)
+    if unit.kind != Unit.Kind.COMMUNE:
+        raise Http404(_("Hội nghị đối thoại do UBND xã, phường tổ chức."))
+    return unit
+
+
+def _dialogue_out(request, commune: Unit, year: int | None = None) -> dict:
+    from danchu.consultations import dialogue
+    from danchu.consultations.models import DialogueConference
+
+    year = year or timezone.localdate().year
+    manager = permissions.can(_caller(request), "consultations.manage", commune)
+    conferences = DialogueConference.objects.filter(commune=commune).order_by("-held_on", "-pk")
+    if not manager:
+        conferences = conferences.filter(announced_on__isnull=False)
+    return {
+        "commune": commune.code,
+        "tally": asdict(dialogue.request_tally(commune, year)),
+        "conferences": list(conferences),
+    }
+
+
+def _conference(commune: Unit, conference_id: int):
+    from danchu.consultations.models import DialogueConference
+
+    conference = (
+        DialogueConference.objects.filter(pk=conference_id, commune=commune).first()
+        if 0 < conference_id <= MAX_ID
+        else None
+    )
+    if conference is None:
+        raise Http404(_("Không tìm thấy hội nghị đối thoại."))
+    return conference
+
+
+def _dialogue_write(request, code: str) -> Unit:
+    commune = _commune_unit(code)
+    permissions.require(request.auth, "consultations.manage", commune)
+    return commune
+
+
+@router.get(
+    "/units/{code}/dialogue",
+    response=DialogueOut,
+    auth=OptionalBearer(),
+    summary="The commune's dialogue conferences and this year's count of voters' requests",
+)
+def get_dialogue(request, code: str, year: int | None = Query(None, ge=2000, le=2100)):
+    return _dialogue_out(request, _commune_unit(code), year)
+
+
+@router.post(
+    "/units/{code}/dialogue/voters",
+    response=DialogueOut,
+    auth=BearerToken(),
+    summary="Enter the commune's number of voters for a year (the 10 % base)",
+)
+def dialogue_voters(request, code: str, payload: VotersIn):
+    from danchu.consultations import dialogue
+
+    commune = _dialogue_write(request, code)
+    dialogue.set_voter_count(actor=request.auth, commune=commune, **payload.model_dump())
+    return _dialogue_out(request, commune, payload.year)
+
+
+@router.post(
+    "/units/{code}/dialogue/requests",
+    response={201: TallyOut},
+    auth=BearerToken(),
+    summary="A resident asks for a dialogue conference (one request a year)",
+)
+def dialogue_request(request, code: str):
+    from danchu.consultations import dialogue
+
+    commune = _commune_unit(code)
+    made = dialogue.request_dialogue(actor=request.auth, commune=commune)
+    return Status(201, asdict(dialogue.request_tally(commune, made.year)))
+
+
+@router.post(
+    "/units/{code}/dialogue/paper-requests",
+    response={201: TallyOut},
+    auth=BearerToken(),
+    summary="An officer enters a signed paper request for a resident of the commune",
+)
+def dialogue_paper_request(request, code: str, payload: PaperRequestIn):
+    from danchu.consultations import dialogue
+    from danchu.people.models import Person
+
+    commune = _dialogue_write(request, code)
+    person = Person.objects.filter(pk=payload.person_id).first()
+    if person is None:
+        raise ValidationError(_("Không tìm thấy người này."), code="person_not_found")
+    made = dialogue.enter_dialogue_request(
+        actor=request.auth, commune=commune, person=person, received_on=payload.received_on
+    )
+    return Status(201, asdict(dialogue.request_tally(commune, made.year)))
+
+
+@router.post(
+    "/units/{code}/dialogue/conferences",
+    response={201: ConferenceOut},
+    auth=BearerToken(),
+    summary="Plan a dialogue conference",
+)
+def plan_conference(request, code: str, payload: PlanIn):
+    from danchu.consultations import dialogue
+
+    commune = _dialogue_write(request, code)
+    conference = dialogue.plan_dialogue(actor=request.auth, commune=commune, **payload.model_dump())
+    return Status(201, conference)
+
+
+@router.post(
+    "/units/{code}/dialogue/conferences/{conference_id}/announce",
+    response=ConferenceOut,
+    auth=BearerToken(),
+    summary="Announce the conference: at least 7 days before",
+)
+def announce_conference(request, code: str, conference_id: int, payload: AnnounceIn):
+    from danchu.consultations import dialogue
+
+    commune = _dialogue_write(request, code)
+    return dialogue.announce_dialogue(
+        actor=request.auth,
+        conference=_conference(commune, conference_id),
+        announced_on=payload.announced_on,
+    )
+
+
+@router.post(
+    "/units/{code}/dialogue/conferences/{conference_id}/hold",
+    response=ConferenceOut,
+    auth=BearerToken(),
+    summary="Record that the conference was held, with its minutes",
+)
+def hold_conference(request, code: str, conference_id: int, payload: HoldIn):
+    from danchu.consultations import dialogue
+
+    commune = _dialogue_write(request, code)
+    return dialogue.hold_dialogue(
+        actor=request.auth, conference=_conference(commune, conference_id), minutes=payload.minutes
+    )
+
+
+@router.post(
+    "/units/{code}/dialogue/conferences/{conference_id}/results",
+    response=ConferenceOut,
+    auth=BearerToken(),
+    summary="Publish the results and send them to the village heads (within 10 days)",
+)
+def conference_results(request, code: str, conference_id: int, payload: ResultsIn):
+    from danchu.consultations import dialogue
+
+    commune = _dialogue_write(request, code)
+    return dialogue.publish_dialogue_results(
+        actor=request.auth, conference=_conference(commune, conference_id), **payload.model_dump()
+    )

@@ -1,11 +1,18 @@
 from django.urls import path
 
-from danchu.consultations import views
+from danchu.consultations import views, workflow
 
 app_name = "consultations"
 urlpatterns = [
     path("<str:code>/consultations/create/", views.create, name="create"),
     path("<str:code>/convention/", views.convention_detail, name="convention"),
+    path("<str:code>/convention/manage/", workflow.convention_manage, name="convention_manage"),
+    path(
+        "<str:code>/convention/steps/<slug:step>/", workflow.convention_step, name="convention_step"
+    ),
+    path("<str:code>/dialogue/", workflow.dialogue_page, name="dialogue"),
+    path("<str:code>/dialogue/request/", workflow.dialogue_request, name="dialogue_request"),
+    path("<str:code>/dialogue/steps/<slug:step>/", workflow.dialogue_step, name="dialogue_step"),
     path("<str:code>/consultations/<int:pk>/", views.consultation_detail, name="detail"),
     path("<str:code>/consultations/<int:pk>/comment/", views.comment, name="comment"),
     path(

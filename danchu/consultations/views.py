@@ -649,6 +649,8 @@ def convention_detail(request: HttpRequest, code: str) -> HttpResponse:
         "changes": conventions.diff_versions(in_force, cycle) if cycle and in_force else None,
         "versions": versions,
         "can_manage": can_manage,
+        "can_act": can_manage
+        or permissions.can(request.user, "decisions.recognise_committee", unit),
     }
     return render(request, "consultations/convention.html", context)
 
