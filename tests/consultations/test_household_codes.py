@@ -265,3 +265,27 @@ def test_only_managers_issue_and_print_codes(consultation, resident, officer):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_household_comments_through_the_api_without_an_account(consultation, households):
+    import json
+
+    url = f"/api/v1/consultations/{consultation.pk}/household-opinions"
+    code = codes.household_code(consultation.pk, households[1].pk)
+    client = client_for(None)
+    sent = client.post(
+        url,
+        json.dumps({"code": code, "text": "Đồng ý với Điều 2.", "section": 2}),
+        content_type="application/json",
+    )
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["channel"]["code"] == HOUSEHOLD_CODE
+    assert Opinion.objects.get().household == households[1]
+    wrong = client.post(
+        url,
+        json.dumps({"code": "ABCDE-FGHJK", "text": "Giả mạo"}),
+        content_type="application/json",
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["code"] == "bad_code"
+    assert Opinion.objects.count() == 1
