@@ -325,6 +325,7 @@ DECISIONS_ELECTION_BASE = os.environ.get("DANCHU_DECISIONS_ELECTION_BASE", "roll
 if DECISIONS_ELECTION_BASE not in ("roll", "present"):
     raise ImproperlyConfigured("DANCHU_DECISIONS_ELECTION_BASE must be roll or present")
 # R23: term of village heads (and of the commune People's Inspection Board), per province.
+DECISIONS_DOCUMENT_MAX_MB = env_int("DANCHU_DECISIONS_DOCUMENT_MAX_MB", 10, minimum=1)
 DECISIONS_TERM_MONTHS_DEFAULT = env_int("DANCHU_DECISIONS_TERM_MONTHS", 60, minimum=1)
 
 

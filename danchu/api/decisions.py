@@ -16,11 +16,13 @@ import functools
 from enum import StrEnum
 from typing import Annotated
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja import Form as FormField
 from ninja.pagination import paginate
 
 from danchu.accounts import permissions
@@ -134,9 +136,27 @@ class RecognitionOut(Schema):
     effective: bool
 
 
+class DocumentOut(Schema):
+    id: int
+    title: str
+    name: str = Field(..., alias="original_name")
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    url: str = Field(..., description="public download, like the matter itself")
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
 class MatterDetailOut(MatterOut):
     description: str
     options: list[OptionOut]
+    documents: list[DocumentOut] = Field(
+        ..., description="documents put before the households (plans, estimates, maps)"
+    )
     ballot_fallback: bool
     head_agreed_on: dt.date | None
     front_agreed_on: dt.date | None
@@ -157,6 +177,10 @@ class MatterDetailOut(MatterOut):
     @staticmethod
     def resolve_options(obj: Matter):
         return list(obj.options.all())
+
+    @staticmethod
+    def resolve_documents(obj: Matter):
+        return list(obj.attachments.all())
 
     @staticmethod
     def resolve_participation(obj: Matter) -> int | None:
@@ -526,6 +550,27 @@ def create_matter(request, code: str, payload: MatterIn):
         scattered_dwellings=payload.scattered_dwellings,
     )
     return Status(201, matter)
+
+
+@router.post(
+    "/matters/{matter_id}/documents",
+    response={201: DocumentOut, 422: ErrorOut},
+    auth=BearerToken(),
+    summary="Attach a document (PDF, JPG, PNG; checked by content) while the matter is a draft "
+    "or open",
+)
+@coded
+def attach_document(request, matter_id: int, title: FormField[str], file: File[UploadedFile]):
+    # One byte past the limit is enough for the service to refuse an oversized file.
+    data = file.read(settings.DECISIONS_DOCUMENT_MAX_MB * 1024 * 1024 + 1)
+    document = services.attach_document(
+        actor=request.auth,
+        matter=_matter(matter_id),
+        title=title,
+        name=(file.name or "").replace("\x00", ""),
+        data=data,
+    )
+    return Status(201, document)
 
 
 @router.post(

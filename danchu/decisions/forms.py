@@ -115,6 +115,15 @@ class DetailsForm(forms.Form):
         return lines or None
 
 
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Tên tài liệu"),
+        max_length=200,
+        help_text=_("Ví dụ: Dự toán kinh phí làm đường, bản đồ tuyến đường."),
+    )
+    file = forms.FileField(label=_("Tệp (PDF, JPG, PNG)"))
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Mã in trên phiếu"),

@@ -28,12 +28,14 @@ from danchu.accounts import permissions
 from danchu.accounts.permissions import SYSTEM
 from danchu.audit.services import record
 from danchu.core.errors import ValidationError, first_message
+from danchu.core.uploads import DOCUMENT_TYPES, check_upload
 from danchu.decisions.models import (
     BallotPrint,
     Choice,
     Form,
     Item,
     Matter,
+    MatterDocument,
     MeetingSession,
     Option,
     Participation,
@@ -150,6 +152,47 @@ def create_matter(
         },
     )
     return matter
+
+
+@transaction.atomic
+def attach_document(*, actor, matter: Matter, title: str, name: str, data: bytes) -> MatterDocument:
+    """Attach a document the households read before deciding (PDF or image, its content
+    checked against its name). Allowed while the matter is being prepared or is open; once it
+    is counted, what the households decided on stays as it was (a correction is a new
+    matter), so nothing is added after the count."""
+    permissions.require(actor, "decisions.manage", matter.unit)
+    matter = _lock(matter)
+    if matter.status == Matter.Status.CLOSED:
+        raise ValidationError(
+            _("Vấn đề đã kiểm phiếu: không thêm tài liệu được nữa."), code="matter_closed"
+        )
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError(_("Hãy nhập tên tài liệu."), code="title_required")
+    if len(title) > 200:
+        raise ValidationError(_("Tên tài liệu dài quá 200 ký tự."), code="title_too_long")
+    checked = check_upload(
+        name, data, allowed=DOCUMENT_TYPES, max_mb=settings.DECISIONS_DOCUMENT_MAX_MB
+    )
+    document = MatterDocument(
+        matter=matter,
+        title=title,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=_user(actor),
+    )
+    document.file.save(checked.name, ContentFile(checked.data), save=False)
+    document.save()
+    record(
+        actor=actor,
+        action="decisions.document_attached",
+        obj=document,
+        unit=matter.unit,
+        payload={"matter": matter.pk, "title": title, "sha256": checked.sha256},
+    )
+    return document
 
 
 @transaction.atomic

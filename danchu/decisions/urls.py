@@ -12,6 +12,12 @@ urlpatterns = [
     path("<str:code>/matters/<int:pk>/agreements/", views.agreement, name="agreement"),
     path("<str:code>/matters/<int:pk>/sessions/", views.start_session, name="start_session"),
     path("<str:code>/matters/<int:pk>/paper/", views.paper_ballot, name="paper"),
+    path("<str:code>/matters/<int:pk>/attach/", views.attach, name="attach"),
+    path(
+        "<str:code>/matters/<int:pk>/attachments/<int:document_id>/",
+        views.attachment,
+        name="attachment",
+    ),
     path("<str:code>/matters/<int:pk>/fallback/", views.fall_back, name="fallback"),
     path("<str:code>/matters/<int:pk>/close/", views.close, name="close"),
     path("<str:code>/matters/<int:pk>/send/", views.send, name="send"),

@@ -15,7 +15,7 @@ from danchu.accounts import permissions
 from danchu.core.errors import ValidationError, first_message
 from danchu.core.views import form_errors, perform
 from danchu.decisions import forms, services
-from danchu.decisions.models import Form, Matter, MeetingSession, VoteConflict
+from danchu.decisions.models import Form, Matter, MatterDocument, MeetingSession, VoteConflict
 from danchu.people.models import Household
 from danchu.units.models import Unit
 from danchu.units.services import get_unit
@@ -78,6 +78,9 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if can_manage:
         context |= _manager_context(matter)
     context["documents"] = documents(request.user, matter, context.get("sessions"))
+    context["attachments"] = list(matter.attachments.all())
+    if can_manage and matter.status != Matter.Status.CLOSED:
+        context["document_form"] = forms.DocumentForm()
     # An item-3 matter may be the vote on a village convention (NĐ 61 Art 10).
     context["convention_version"] = getattr(matter, "convention_version", None)
     return render(request, "decisions/matter.html", context)
@@ -310,6 +313,41 @@ def _paper(request, matter, data):
 
 
 paper_ballot = _step("paper_ballot", forms.CodeForm, _paper, _("Đã nhập phiếu."))
+
+
+@require_POST
+@login_required
+def attach(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Attach a document to the matter (a plan, an estimate, a map); the service decides."""
+    matter = get_matter_for(request.user, code, pk)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form_errors(request, matter, form)
+    upload = form.cleaned_data["file"]
+    return perform(
+        request,
+        matter,
+        lambda: services.attach_document(
+            actor=request.user,
+            matter=matter,
+            title=form.cleaned_data["title"],
+            name=upload.name,
+            data=upload.read(),
+        ),
+        _("Đã đính kèm tài liệu."),
+    )
+
+
+def attachment(request: HttpRequest, code: str, pk: int, document_id: int) -> FileResponse:
+    """A matter's document: public once the matter is open, like the matter itself."""
+    matter = get_matter_for(request.user, code, pk)
+    document = get_object_or_404(MatterDocument, pk=document_id, matter=matter)
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        filename=document.original_name,
+        as_attachment=False,
+    )
 
 
 def _session_for(request, code: str, session_id: int) -> MeetingSession:

@@ -274,3 +274,41 @@ class VoteConflict(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+
+def _document_path(instance, filename: str) -> str:
+    extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+    return (
+        f"decisions/{instance.sha256[:2]}/{instance.sha256}"
+        f"{extension.get(instance.content_type, '')}"
+    )
+
+
+class MatterDocument(models.Model):
+    """A document the households read before deciding (a plan, an estimate, a map, a draft),
+    attached to the matter and public with it (Law Art 16: what is put to the community)."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("tên tài liệu"), max_length=200)
+    file = models.FileField(upload_to=_document_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("tài liệu của vấn đề")
+        verbose_name_plural = _("tài liệu của vấn đề")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "decisions:attachment", args=[self.matter.unit.code, self.matter_id, self.pk]
+        )
