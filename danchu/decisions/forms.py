@@ -115,6 +115,64 @@ class DetailsForm(forms.Form):
         return lines or None
 
 
+class ConferencePlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2023, max_value=2100)
+    held_on = forms.DateField(
+        label=_("Ngày tổ chức"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("Địa điểm"), max_length=300)
+    plan = forms.CharField(
+        label=_("Kế hoạch (thời gian, địa điểm, nội dung, cách tổ chức)"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ConferenceAgreementForm(forms.Form):
+    body = forms.ChoiceField(
+        label=_("Cơ quan thống nhất"),
+        choices=[
+            ("committee", _("UBND xã")),
+            ("front", _("UBMTTQ xã")),
+            ("inspection_board", _("Ban Thanh tra nhân dân")),
+        ],
+    )
+    agreed_on = forms.DateField(
+        label=_("Ngày thống nhất"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class SummonsForm(forms.Form):
+    sent_on = forms.DateField(
+        label=_("Ngày gửi giấy triệu tập"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Hình thức triệu tập"),
+        choices=[
+            ("written", _("Văn bản")),
+            ("radio", _("Hệ thống truyền thanh của thôn")),
+            ("social_group", _("Nhóm mạng xã hội của thôn")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class HoldConferenceForm(forms.Form):
+    secretary_name = forms.CharField(label=_("Thư ký"), max_length=200)
+    head_report = forms.CharField(
+        label=_("Báo cáo của Trưởng thôn"), max_length=50000, widget=forms.Textarea
+    )
+    front_report = forms.CharField(
+        label=_("Báo cáo của Ban công tác Mặt trận"), max_length=50000, widget=forms.Textarea
+    )
+    inspection_report = forms.CharField(
+        label=_("Báo cáo của thành viên Ban Thanh tra nhân dân"),
+        max_length=50000,
+        widget=forms.Textarea,
+    )
+    minutes = forms.CharField(label=_("Biên bản"), max_length=50000, widget=forms.Textarea)
+
+
 class DocumentForm(forms.Form):
     title = forms.CharField(
         label=_("Tên tài liệu"),

@@ -516,3 +516,29 @@ def ballots_pdf(matter: Matter, *, household_ids: Iterable[int] | None = None) -
         vote_page=settings.SITE_URL + BALLOT_PATH,
     )
     return _pdf("ballots.html", context)
+
+
+def conference_minutes_pdf(conference) -> bytes:
+    """The minutes of the yearly community conference (Law Art 33; NĐ 59 Art 10–11): the plan's
+    agreements and the summons, the three reports and the secretary's record, on A4."""
+    unit = conference.village
+    commune = unit.commune() or unit
+    labels = dict(conference.Channel.choices)
+    return _pdf(
+        "conference_minutes.html",
+        {
+            "conference": conference,
+            "unit": unit,
+            "is_commune": False,
+            "commune": commune,
+            "place": _without_prefix(commune),
+            "community": _in_sentence(unit),
+            "leader": leader_title(unit),
+            "decree": DECREE_59,
+            "dated": official_date(conference.held_on),
+            "year": conference.held_on.year,
+            "channels": ", ".join(
+                str(labels.get(c, c)).lower() for c in conference.summons_channels
+            ),
+        },
+    )

@@ -42,6 +42,29 @@ urlpatterns = [
     path("<str:code>/sessions/<int:session_id>/procedural/", views.procedural, name="procedural"),
     path("<str:code>/sessions/<int:session_id>/details/", views.details, name="details"),
     path("<str:code>/sessions/<int:session_id>/counts/", views.counts, name="counts"),
+    path("<str:code>/conferences/", views.conferences, name="conferences"),
+    path("<str:code>/conferences/<int:year>/", views.conference, name="conference"),
+    path(
+        "<str:code>/conferences/<int:year>/plan-sent/",
+        views.send_conference_plan,
+        name="conference_plan_sent",
+    ),
+    path(
+        "<str:code>/conferences/<int:year>/agreement/",
+        views.conference_agreement,
+        name="conference_agreement",
+    ),
+    path(
+        "<str:code>/conferences/<int:year>/summons/",
+        views.conference_summons,
+        name="conference_summons",
+    ),
+    path("<str:code>/conferences/<int:year>/held/", views.hold_conference, name="conference_held"),
+    path(
+        "<str:code>/conferences/<int:year>/minutes.pdf",
+        views.conference_minutes_pdf,
+        name="conference_minutes_pdf",
+    ),
     path(
         "<str:code>/conflicts/<int:conflict_id>/review/",
         views.review_conflict,

@@ -4,6 +4,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,9 +14,16 @@ from django.views.decorators.http import require_POST
 
 from danchu.accounts import permissions
 from danchu.core.errors import ValidationError, first_message
-from danchu.core.views import form_errors, perform
-from danchu.decisions import forms, services
-from danchu.decisions.models import Form, Matter, MatterDocument, MeetingSession, VoteConflict
+from danchu.core.views import form_errors, perform, submit_form
+from danchu.decisions import elections, forms, services
+from danchu.decisions.models import (
+    Conference,
+    Form,
+    Matter,
+    MatterDocument,
+    MeetingSession,
+    VoteConflict,
+)
 from danchu.people.models import Household
 from danchu.units.models import Unit
 from danchu.units.services import get_unit
@@ -669,3 +677,123 @@ def documents(user, matter: Matter, sessions=None) -> list[tuple[str, str]]:
             (_("Phiếu lấy ý kiến hộ gia đình"), reverse("decisions:ballots", args=[code, pk]))
         )
     return links
+
+
+# --- the annual community conference (Law Art 33; NĐ 59 Art 10–11) ----------------------------
+
+
+def _village_or_404(code: str) -> Unit:
+    unit = get_unit(code)
+    if unit is None or unit.kind != Unit.Kind.VILLAGE:
+        raise Http404(_("Hội nghị định kỳ là của thôn, tổ dân phố."))
+    return unit
+
+
+def conferences(request: HttpRequest, code: str) -> HttpResponse:
+    """A village's yearly conferences: public; the village head plans the next one here."""
+    village = _village_or_404(code)
+    can_manage = permissions.can(request.user, "decisions.manage", village)
+    form = forms.ConferencePlanForm(request.POST or None) if can_manage else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Bạn không có quyền lập kế hoạch hội nghị tại thôn này."))
+        done, conference = submit_form(
+            request,
+            form,
+            lambda d: elections.plan_conference(actor=request.user, village=village, **d),
+            _("Đã lập kế hoạch hội nghị."),
+        )
+        if done:
+            return redirect("decisions:conference", village.code, conference.year)
+        status = 422
+    return render(
+        request,
+        "decisions/conferences.html",
+        {
+            "unit": village,
+            "conferences": Conference.objects.filter(village=village),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _conference_or_404(code: str, year: int) -> Conference:
+    return get_object_or_404(
+        Conference.objects.select_related("village__parent"), village__code=code, year=year
+    )
+
+
+def conference(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """One conference: its plan, the three agreements, the summons, then reports and minutes."""
+    item = _conference_or_404(code, year)
+    village = item.village
+    can_manage = permissions.can(request.user, "decisions.manage", village)
+    commune = village.commune()
+    may_agree = can_manage or any(
+        permissions.can(request.user, permission, commune if on_commune else village)
+        for _field, permission, on_commune in elections.AGREEING_BODIES.values()
+    )
+    context = {"unit": village, "conference": item, "can_manage": can_manage}
+    if not item.held:
+        if can_manage:
+            context |= {
+                "plan_form": forms.DateForm(),
+                "summons_form": forms.SummonsForm(),
+                "hold_form": forms.HoldConferenceForm(),
+            }
+        if may_agree:
+            context["agreement_form"] = forms.ConferenceAgreementForm()
+    return render(request, "decisions/conference.html", context)
+
+
+def _conference_step(name, form_class, call, success):
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, code: str, year: int) -> HttpResponse:
+        item = _conference_or_404(code, year)
+        target = reverse("decisions:conference", args=[code, year])
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return form_errors(request, target, form)
+        return perform(request, target, lambda: call(request, item, form.cleaned_data), success)
+
+    view.__name__ = name
+    return view
+
+
+send_conference_plan = _conference_step(
+    "send_conference_plan",
+    forms.DateForm,
+    lambda r, c, d: elections.send_conference_plan(actor=r.user, conference=c, sent_on=d["on"]),
+    _("Đã ghi nhận gửi kế hoạch cho UBND, UBMTTQ xã và Ban TTND."),
+)
+conference_agreement = _conference_step(
+    "conference_agreement",
+    forms.ConferenceAgreementForm,
+    lambda r, c, d: elections.record_conference_agreement(actor=r.user, conference=c, **d),
+    _("Đã ghi nhận sự thống nhất."),
+)
+conference_summons = _conference_step(
+    "conference_summons",
+    forms.SummonsForm,
+    lambda r, c, d: elections.send_summons(actor=r.user, conference=c, **d),
+    _("Đã ghi nhận giấy triệu tập."),
+)
+hold_conference = _conference_step(
+    "hold_conference",
+    forms.HoldConferenceForm,
+    lambda r, c, d: elections.hold_conference(actor=r.user, conference=c, **d),
+    _("Đã ghi biên bản hội nghị."),
+)
+
+
+def conference_minutes_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The conference's minutes with the three reports, on A4: public once it is held."""
+    from danchu.decisions import printing
+
+    item = _conference_or_404(code, year)
+    if not item.held:
+        raise Http404(_("Hội nghị chưa tổ chức."))
+    return _pdf_response(printing.conference_minutes_pdf(item), f"hoi-nghi-{item.year}.pdf")
