@@ -29,8 +29,9 @@ from danchu.accounts import permissions
 from danchu.api.auth import BearerToken, OptionalBearer
 from danchu.api.pagination import Pages
 from danchu.core.errors import ValidationError, first_message
-from danchu.decisions import services
+from danchu.decisions import elections, services
 from danchu.decisions.models import (
+    Conference,
     Form,
     Item,
     Matter,
@@ -878,3 +879,154 @@ def overdue_recognitions(request, code: str):
     if not any(permissions.can(request.auth, name, commune) for name in allowed):
         permissions.require(request.auth, "decisions.manage", commune)  # raises with its message
     return services.overdue_recognitions(commune)
+
+
+# --- the yearly community conference (Law Art 33; NĐ 59 Art 10–11) ----------------------------
+
+
+class ConferenceOut(Schema):
+    village: str = Field(..., alias="village.code")
+    year: int
+    held_on: dt.date
+    place: str
+    plan: str
+    plan_sent_on: dt.date | None
+    committee_agreed_on: dt.date | None = Field(..., description="UBND xã")
+    front_agreed_on: dt.date | None = Field(..., description="UBMTTQ xã")
+    inspection_board_agreed_on: dt.date | None = Field(..., description="Ban Thanh tra nhân dân")
+    summons_sent_on: dt.date | None
+    summons_channels: list[str]
+    held: bool
+    secretary_name: str
+    head_report: str
+    front_report: str
+    inspection_report: str
+    minutes: str
+
+
+class ConferencePlanIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    held_on: dt.date
+    place: str = Field(..., max_length=300)
+    plan: str = Field(..., max_length=20000)
+
+
+class ConferenceDateIn(Schema):
+    on: dt.date
+
+
+class ConferenceAgreementIn(Schema):
+    body: str = Field(..., description="committee (UBND xã), front (UBMTTQ xã), inspection_board")
+    agreed_on: dt.date
+
+
+class SummonsIn(Schema):
+    sent_on: dt.date
+    channels: list[str] = Field(..., description="written, radio, social_group", max_length=3)
+
+
+class ConferenceHeldIn(Schema):
+    secretary_name: str = Field(..., max_length=200)
+    head_report: str = Field(..., max_length=50000)
+    front_report: str = Field(..., max_length=50000)
+    inspection_report: str = Field(..., max_length=50000)
+    minutes: str = Field(..., max_length=50000)
+
+
+def _village(code: str) -> Unit:
+    unit = _unit(code)
+    if unit.kind != Unit.Kind.VILLAGE:
+        raise Http404(_("Hội nghị định kỳ là của thôn, tổ dân phố."))
+    return unit
+
+
+def _conference(code: str, year: int) -> Conference:
+    in_range = 2000 <= year <= 2100  # the column is a small integer
+    item = Conference.objects.filter(village__code=code, year=year).first() if in_range else None
+    if item is None:
+        raise Http404(_("Không tìm thấy hội nghị."))
+    return item
+
+
+@router.get(
+    "/units/{code}/conferences",
+    response=list[ConferenceOut],
+    summary="A village's yearly community conferences (Law Art 33), newest first",
+)
+def list_conferences(request, code: str):
+    return list(Conference.objects.filter(village=_village(code)).select_related("village"))
+
+
+@router.post(
+    "/units/{code}/conferences",
+    response={201: ConferenceOut, 422: ErrorOut},
+    auth=BearerToken(),
+    summary="Plan the year's conference (one per village per year; NĐ 59 Art 10–11)",
+)
+@coded
+def plan_conference(request, code: str, payload: ConferencePlanIn):
+    conference = elections.plan_conference(
+        actor=request.auth, village=_village(code), **payload.dict()
+    )
+    return Status(201, conference)
+
+
+@router.get(
+    "/units/{code}/conferences/{year}",
+    response=ConferenceOut,
+    summary="One conference, with its agreements, summons, reports and minutes",
+)
+def get_conference(request, code: str, year: int):
+    return _conference(code, year)
+
+
+@router.post(
+    "/units/{code}/conferences/{year}/plan-sent",
+    response={200: ConferenceOut, 422: ErrorOut},
+    auth=BearerToken(),
+    summary="Record the plan sent to UBND, UBMTTQ xã and the Ban TTND",
+)
+@coded
+def conference_plan_sent(request, code: str, year: int, payload: ConferenceDateIn):
+    return elections.send_conference_plan(
+        actor=request.auth, conference=_conference(code, year), sent_on=payload.on
+    )
+
+
+@router.post(
+    "/units/{code}/conferences/{year}/agreements",
+    response={200: ConferenceOut, 422: ErrorOut},
+    auth=BearerToken(),
+    summary="Record one body's agreement to the plan (NĐ 59 Art 11)",
+)
+@coded
+def conference_agreement(request, code: str, year: int, payload: ConferenceAgreementIn):
+    return elections.record_conference_agreement(
+        actor=request.auth, conference=_conference(code, year), **payload.dict()
+    )
+
+
+@router.post(
+    "/units/{code}/conferences/{year}/summons",
+    response={200: ConferenceOut, 422: ErrorOut},
+    auth=BearerToken(),
+    summary="Record the summons, at least 05 days before (NĐ 59 Art 11)",
+)
+@coded
+def conference_summons(request, code: str, year: int, payload: SummonsIn):
+    return elections.send_summons(
+        actor=request.auth, conference=_conference(code, year), **payload.dict()
+    )
+
+
+@router.post(
+    "/units/{code}/conferences/{year}/held",
+    response={200: ConferenceOut, 422: ErrorOut},
+    auth=BearerToken(),
+    summary="Record the conference: the three reports, the secretary and the minutes (Art 33)",
+)
+@coded
+def conference_held(request, code: str, year: int, payload: ConferenceHeldIn):
+    return elections.hold_conference(
+        actor=request.auth, conference=_conference(code, year), **payload.dict()
+    )

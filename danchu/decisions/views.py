@@ -720,6 +720,8 @@ def conferences(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _conference_or_404(code: str, year: int) -> Conference:
+    if not 2000 <= year <= 2100:  # the column is a small integer
+        raise Http404(_("Không tìm thấy hội nghị."))
     return get_object_or_404(
         Conference.objects.select_related("village__parent"), village__code=code, year=year
     )

@@ -103,3 +103,40 @@ def test_others_cannot_plan_or_step_and_an_unheld_conference_prints_nothing(
     assert Conference.objects.get().plan_sent_on is None
     assert client_for(None).get(f"{base}2026/minutes.pdf").status_code == 404
     assert client_for(None).get(f"/u/{village.parent.code}/conferences/").status_code == 404
+
+
+def test_the_api_runs_the_same_steps_with_the_same_rules(village, village_head, resident):
+    from danchu.accounts.services import create_token
+
+    api = client_for(None)
+    head = {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=village_head)}"}
+    base = f"/api/v1/units/{village.code}/conferences"
+
+    def post(path, data, headers=head):
+        return api.post(path, data, content_type="application/json", **headers)
+
+    plan = {"year": 2026, "held_on": TODAY.isoformat(), "place": "Nhà văn hóa", "plan": "8 giờ"}
+    other = {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=resident)}"}
+    assert post(base, plan, other).status_code == 403
+    assert post(base, plan, {}).status_code == 401
+    created = post(base, plan)
+    assert created.status_code == 201 and created.json()["held"] is False
+    again = post(base, plan)
+    assert again.status_code == 422 and again.json()["code"]
+    url = f"{base}/2026"
+    assert post(f"{url}/plan-sent", {"on": (TODAY - days(12)).isoformat()}).status_code == 200
+    conference = Conference.objects.get()
+    for body in ("committee", "front", "inspection_board"):
+        elections.record_conference_agreement(
+            actor=SYSTEM, conference=conference, body=body, agreed_on=TODAY - days(10)
+        )
+    late = post(f"{url}/summons", {"sent_on": (TODAY - days(2)).isoformat(), "channels": ["radio"]})
+    assert late.status_code == 422 and late.json()["code"] == "summons_too_late"
+    summons = {"sent_on": (TODAY - days(6)).isoformat(), "channels": ["radio"]}
+    assert post(f"{url}/summons", summons).status_code == 200
+    held = post(f"{url}/held", REPORTS)
+    assert held.status_code == 200 and held.json()["held"] is True
+    listed = api.get(base).json()
+    assert [(c["year"], c["summons_channels"]) for c in listed] == [(2026, ["radio"])]
+    assert api.get(f"{base}/99999999999999").status_code == 404
+    assert client_for(None).get(f"/u/{village.code}/conferences/99999999999999/").status_code == 404
