@@ -188,7 +188,55 @@ def seed_matters(commune: Unit, progress: Progress) -> int:
         f"  {Matter.objects.filter(unit__path__startswith=commune.path).count()} vấn đề "
         f"cộng đồng bàn và quyết định (thêm {created})"
     )
+    _conference(Unit.objects.get(code=CONFERENCE_VILLAGE), progress)
     return created
+
+
+CONFERENCE_VILLAGE = "10402-01"
+
+
+def _conference(village: Unit, progress: Progress) -> None:
+    """Thôn Đông Lỗ's yearly conference (Law Art 33; NĐ 59 Art 10–11), held three weeks ago
+    with every step in order: plan sent, agreed by the three bodies, summons, the reports."""
+    from danchu.decisions import elections
+    from danchu.decisions.models import Conference
+
+    held_on = _days(21)
+    if Conference.objects.filter(village=village, year=held_on.year).exists():
+        return
+    with transaction.atomic():
+        conference = elections.plan_conference(
+            actor=SYSTEM,
+            village=village,
+            year=held_on.year,
+            held_on=held_on,
+            place="Nhà văn hóa thôn Đông Lỗ",
+            plan="Từ 7 giờ 30: Trưởng thôn báo cáo tình hình thôn và việc thực hiện các quyết "
+            "định của cộng đồng; Ban công tác Mặt trận báo cáo việc thực hiện dân chủ ở thôn; "
+            "thành viên Ban Thanh tra nhân dân báo cáo kết quả giám sát; bà con thảo luận.",
+        )
+        elections.send_conference_plan(actor=SYSTEM, conference=conference, sent_on=_days(35))
+        for body in ("committee", "front", "inspection_board"):
+            elections.record_conference_agreement(
+                actor=SYSTEM, conference=conference, body=body, agreed_on=_days(31)
+            )
+        elections.send_summons(
+            actor=SYSTEM, conference=conference, sent_on=_days(28), channels=["written", "radio"]
+        )
+        elections.hold_conference(
+            actor=SYSTEM,
+            conference=conference,
+            secretary_name="Phạm Thị Thu",
+            head_report="Năm nay thôn hoàn thành bê tông hóa 1,2 km đường ngõ xóm 3 với 231 hộ "
+            "đóng góp; 96% hộ đạt danh hiệu gia đình văn hóa; thu quỹ khuyến học đạt 100%.",
+            front_report="Các hộ được thông báo đầy đủ các nội dung công khai; hương ước được "
+            "thực hiện nghiêm; hai kiến nghị về đèn chiếu sáng đã được xã trả lời.",
+            inspection_report="Ban Thanh tra nhân dân giám sát việc thu, chi quỹ làm đường: "
+            "số thu, số chi khớp sổ sách, đã công khai tại nhà văn hóa.",
+            minutes="Hội nghị có 198/231 hộ dự. Bà con thống nhất với các báo cáo; đề nghị năm "
+            "tới làm rãnh thoát nước xóm 2 và lắp thêm 12 bóng đèn đường.",
+        )
+    progress(f"  Hội nghị định kỳ năm {held_on.year} của {village.name}: đã tổ chức")
 
 
 def _sample_code(progress: Progress) -> None:

@@ -52,6 +52,14 @@ def test_demo_matters_show_a_result_an_open_ballot_and_a_recognition_clock(demo)
     assert "215/QĐ-UBND" in page and "phân loại rác tại nguồn" in page
     page = client_for(None).get("/u/10402-02/").content.decode()
     assert "Thay đổi giờ phát loa truyền thanh buổi sáng" in page
+    # Thôn Đông Lỗ's yearly conference, held with every step, its minutes printed.
+    from danchu.decisions.models import Conference
+
+    conference = Conference.objects.get(village__code="10402-01")
+    assert conference.held and conference.summons_channels == ["written", "radio"]
+    url = f"/u/10402-01/conferences/{conference.year}/"
+    assert "Ban Thanh tra nhân dân giám sát" in client_for(None).get(url).content.decode()
+    assert client_for(None).get(f"{url}minutes.pdf")["Content-Type"] == "application/pdf"
 
 
 def test_demo_petitions_show_answers_ratings_clocks_and_a_reception_day(demo):
