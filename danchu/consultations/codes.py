@@ -99,9 +99,13 @@ def issue_codes(*, actor, consultation: Consultation) -> int:
     return len(new)
 
 
-def printed_codes(consultation: Consultation) -> list[tuple[Household, str]]:
-    """(household, code) for every household holding a code, in the roll's order."""
-    issued = HouseholdCode.objects.filter(consultation=consultation).values("household_id")
+def printed_codes(consultation: Consultation, village=None) -> list[tuple[Household, str]]:
+    """(household, code) for every household holding a code (of one village if given), in
+    the roll's order."""
+    issued = HouseholdCode.objects.filter(consultation=consultation)
+    if village is not None:
+        issued = issued.filter(household__village=village)
+    issued = issued.values("household_id")
     households = (
         Household.objects.filter(pk__in=issued)
         .select_related("village", "representative")

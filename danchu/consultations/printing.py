@@ -129,7 +129,7 @@ def synthesis_pdf(consultation: Consultation) -> bytes:
     return render_pdf("consultations/print/synthesis.html", _context(consultation), language="vi")
 
 
-def household_codes_pdf(consultation: Consultation) -> bytes:
+def household_codes_pdf(consultation: Consultation, *, village=None) -> bytes:
     """The sheet of household codes (A4, slips to cut and hand out): each slip names the
     village, the household and its representative, the consultation and its period, the page
     to open (with a QR code) and the household's code."""
@@ -146,7 +146,7 @@ def household_codes_pdf(consultation: Consultation) -> bytes:
             "unit": unit,
             "url": url,
             "qr": qr_png_data_uri(url),
-            "slips": codes.printed_codes(consultation),
+            "slips": codes.printed_codes(consultation, village=village),
         },
         language="vi",
     )

@@ -152,6 +152,11 @@ def _detail_context(request: HttpRequest, consultation: Consultation) -> dict:
     }
     if can_manage:
         context["codes_issued"] = consultation.household_codes.count()
+        # One sheet per village: the village head hands out its slips, and a commune's
+        # thousand-odd slips would take minutes to lay out in one request.
+        context["code_villages"] = Unit.objects.filter(
+            pk__in=consultation.household_codes.values("household__village_id")
+        ).order_by("sort_key")
         context["attach_form"] = forms.AttachmentForm()
     if context["published"]:
         context["groups"] = synthesis_groups(consultation)
@@ -806,8 +811,21 @@ def codes_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     from danchu.consultations.printing import household_codes_pdf
 
     consultation = _managed_consultation(request, code, pk)
-    response = HttpResponse(household_codes_pdf(consultation), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ma-gop-y-{consultation.pk}.pdf"'
+    village = None
+    if request.GET.get("village"):
+        village = Unit.objects.filter(
+            code=request.GET["village"][:40],
+            kind=Unit.Kind.VILLAGE,
+            path__startswith=consultation.unit.path,
+        ).first()
+        if village is None:
+            raise Http404(_("Không có thôn này trong phạm vi lấy ý kiến."))
+    pdf = household_codes_pdf(consultation, village=village)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = f"-{village.code}" if village else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="ma-gop-y-{consultation.pk}{suffix}.pdf"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

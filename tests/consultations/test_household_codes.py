@@ -170,6 +170,25 @@ def test_a_commune_consultation_covers_every_village(commune, village, other_vil
     assert codes.issue_codes(actor=SYSTEM, consultation=consultation) == 4
 
 
+def test_a_commune_prints_one_sheet_per_village(commune, village, other_village, officer):
+    add_households(village, 2)
+    add_households(other_village, 2, start=10)
+    consultation = make_consultation(commune)
+    codes.issue_codes(actor=SYSTEM, consultation=consultation)
+    client = client_for(officer)
+    page = client.get(_url(consultation)).content.decode()
+    for v in (village, other_village):
+        assert f"codes.pdf?village={v.code}" in page
+    response = client.get(_url(consultation, f"codes.pdf?village={other_village.code}"))
+    assert response.status_code == 200 and other_village.code in response["Content-Disposition"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    printed = dict(codes.printed_codes(consultation, village=other_village))
+    assert len(printed) == 2
+    assert all(code in text for code in printed.values())
+    assert village.name not in text and other_village.name in text
+    assert client.get(_url(consultation, "codes.pdf?village=10402-99")).status_code == 404
+
+
 def test_the_printed_sheet_holds_each_household_and_its_code(consultation, households):
     reader = PdfReader(io.BytesIO(household_codes_pdf(consultation)))
     text = "".join(page.extract_text() for page in reader.pages)
