@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from danchu.accounts.models import User
 from danchu.accounts.permissions import SYSTEM
-from danchu.consultations import services
+from danchu.consultations import codes, services
 from danchu.consultations.models import Art25Item, Consultation, OpinionGroup
 from danchu.units.models import Unit
 
@@ -162,6 +162,16 @@ def seed_consultations(commune: Unit, progress: Callable[[str], None]) -> int:
                 text="Đề nghị quy định rõ thời hạn xã trả lời ý kiến góp ý của người dân.",
                 section_number=4,
             )
+        # Every household got a printed code; one has already commented with it.
+        codes.issue_codes(actor=SYSTEM, consultation=regulation)
+        (household, code), *_rest = codes.printed_codes(regulation)
+        codes.submit_with_code(
+            consultation=regulation,
+            code=code,
+            text="Hộ chúng tôi đề nghị niêm yết dự thảo cả ở nhà văn hóa thôn, vì người cao "
+            "tuổi không dùng điện thoại thông minh.",
+            section_number=2,
+        )
 
         road = services.create_consultation(
             actor=SYSTEM,
@@ -203,4 +213,9 @@ def seed_consultations(commune: Unit, progress: Callable[[str], None]) -> int:
             reported_to="Ủy ban nhân dân xã Ứng Hòa; Ban Thường trực Ủy ban MTTQ xã",
         )
     progress("  2 đợt lấy ý kiến: một đang mở, một đã công bố kết quả tổng hợp")
+    household, code = codes.printed_codes(regulation)[1]
+    progress(
+        f"  Thử góp ý bằng mã hộ: mở {regulation.get_absolute_url()}household/ và nhập mã "
+        f"{code} (hộ {household.code}, {household.village.name})"
+    )
     return 2

@@ -89,7 +89,17 @@ def test_demo_consultations_one_open_and_one_answered(demo):
     open_one = Consultation.objects.get(title="Dự thảo Quy chế thực hiện dân chủ ở xã Ứng Hòa")
     assert is_accepting(open_one)
     assert open_one.sections.count() == 6
-    assert open_one.opinions.count() == 5
+    assert open_one.opinions.count() == 6
+    # Every household holds a printed code, and one has commented with it.
+    from danchu.consultations import codes
+
+    assert open_one.household_codes.count() == 1500
+    by_code = open_one.opinions.get(channel="code")
+    assert by_code.household is not None and by_code.section.number == 2
+    household, code = codes.printed_codes(open_one)[1]
+    client = client_for(None)
+    page = client.post(f"{open_one.get_absolute_url()}household/", {"code": code}, follow=True)
+    assert household.code in page.content.decode()
     answered = Consultation.objects.get(
         title="Chủ trương mở rộng đường trục xã đoạn qua thôn Cao Xá"
     )
