@@ -820,6 +820,9 @@ def codes_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         ).first()
         if village is None:
             raise Http404(_("Không có thôn này trong phạm vi lấy ý kiến."))
+    elif consultation.unit.kind != Unit.Kind.VILLAGE:
+        # A commune's sheets are printed village by village (see the consultation's page).
+        raise Http404(_("Hãy chọn thôn để in phiếu mã."))
     pdf = household_codes_pdf(consultation, village=village)
     response = HttpResponse(pdf, content_type="application/pdf")
     suffix = f"-{village.code}" if village else ""

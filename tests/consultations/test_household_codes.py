@@ -187,6 +187,7 @@ def test_a_commune_prints_one_sheet_per_village(commune, village, other_village,
     assert all(code in text for code in printed.values())
     assert village.name not in text and other_village.name in text
     assert client.get(_url(consultation, "codes.pdf?village=10402-99")).status_code == 404
+    assert client.get(_url(consultation, "codes.pdf")).status_code == 404  # one village at a time
 
 
 def test_the_printed_sheet_holds_each_household_and_its_code(consultation, households):
