@@ -113,14 +113,14 @@ def _village(unit: Unit) -> Unit:
     return unit
 
 
-def _recognition_permission(office: str) -> str:
+def recognition_permission(office: str) -> str:
     """Law Art 21(2): UBND xã recognises a village head, UBMTTQ xã a board member."""
     if office == Office.VILLAGE_HEAD:
         return "decisions.recognise_committee"
     return "decisions.recognise_front"
 
 
-def _organiser(election: Election) -> tuple[str, Unit]:
+def organiser(election: Election) -> tuple[str, Unit]:
     """Who takes the Art 6 decisions: the commune Chair for a village head; for a board seat,
     the Ban CTMT with the village head (Law Art 36(2)), recorded on the village."""
     village = election.matter.unit
@@ -252,7 +252,7 @@ def create_election(
         )
     office = OFFICE_OF_ITEM[item]
     probe = Election(office=office, matter=Matter(unit=village))
-    permission, unit = _organiser(probe)
+    permission, unit = organiser(probe)
     permissions.require(actor, permission, unit)
     _not_future(decided_on, _("Ngày quyết định"))
     _check_election_timeline(probe, meeting_on=meeting_on, decided_on=decided_on)
@@ -309,7 +309,7 @@ def _check_by_election(term: Term, village: Unit, item: int) -> None:
 def reschedule_election(*, actor, election: Election, meeting_on: dt.date) -> Election:
     """Move the meeting: every decision already taken must still meet its minimum (Art 6)."""
     election = _lock_election(election)
-    permission, unit = _organiser(election)
+    permission, unit = organiser(election)
     permissions.require(actor, permission, unit)
     _require_draft(election)
     _check_election_timeline(election, meeting_on=meeting_on)
@@ -397,7 +397,7 @@ def appoint_election_team(
     households; no candidate on it.
     """
     election = _lock_election(election)
-    permission, unit = _organiser(election)
+    permission, unit = organiser(election)
     permissions.require(actor, permission, unit)
     _require_draft(election)
     if election.team_decided_on is not None:
@@ -431,7 +431,7 @@ def appoint_election_team(
 def add_team_member(*, actor, election: Election, member: TeamMemberInput) -> ElectionTeamMember:
     """One more member of an existing election team; never a candidate (NĐ 59 Art 6)."""
     election = _lock_election(election)
-    permission, unit = _organiser(election)
+    permission, unit = organiser(election)
     permissions.require(actor, permission, unit)
     _require_draft(election)
     if election.team_decided_on is None:
@@ -661,7 +661,7 @@ def start_term(*, actor, election: Election) -> Term:
     election = _lock_election(election)
     matter = election.matter
     village = matter.unit
-    permissions.require(actor, _recognition_permission(election.office), _commune(village))
+    permissions.require(actor, recognition_permission(election.office), _commune(village))
     if not services.is_effective(matter):
         raise ValidationError(
             _(
@@ -733,7 +733,7 @@ def extend_term(
         .select_related("village__parent")
         .get(pk=term.pk)
     )
-    permissions.require(actor, _recognition_permission(term.office), _commune(term.village))
+    permissions.require(actor, recognition_permission(term.office), _commune(term.village))
     if term.ended_on is not None:
         raise ValidationError(_("Nhiệm kỳ đã kết thúc."), code="term_ended")
     decision_ref = _clean(decision_ref, 100)
@@ -937,7 +937,7 @@ def conclude_dismissal(*, actor, dismissal: Dismissal) -> Dismissal:
     A vote that did not carry, or a refused recognition, leaves the holder in office."""
     dismissal = _lock_dismissal(dismissal)
     term = dismissal.term
-    permissions.require(actor, _recognition_permission(term.office), _commune(dismissal.village))
+    permissions.require(actor, recognition_permission(term.office), _commune(dismissal.village))
     matter = dismissal.matter
     if dismissal.outcome != Dismissal.Outcome.PENDING:
         raise ValidationError(_("Đề nghị này đã có kết quả."), code="already_concluded")

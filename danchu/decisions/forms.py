@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danchu.decisions.models import Form, Item, MeetingSession, ProceduralVote
+from danchu.decisions.models import Candidacy, Dismissal, Form, Item, MeetingSession, ProceduralVote
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -233,3 +233,170 @@ class RecognitionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# --- village heads and board members (NĐ 59 Art 6–9) ------------------------------------------
+
+
+def _date(label, required=True, initial=None):
+    return forms.DateField(
+        label=label,
+        required=required,
+        initial=initial,
+        widget=DATE,
+        error_messages={"invalid": _("Ngày không hợp lệ."), "required": _("Hãy nhập ngày.")},
+    )
+
+
+class VillagePersonField(forms.ModelChoiceField):
+    """A person of the village's households, shown with year of birth and household code."""
+
+    def label_from_instance(self, obj):
+        year = f" ({obj.birth_year})" if obj.birth_year else ""
+        household = f" — {_('hộ')} {obj.household.code}" if obj.household_id else ""
+        return f"{obj.full_name}{year}{household}"
+
+
+def village_people(village):
+    from danchu.people.models import Person
+
+    return Person.objects.filter(household__village=village).select_related("household")
+
+
+class ElectionForm(forms.Form):
+    item = forms.TypedChoiceField(
+        label=_("Bầu"),
+        coerce=int,
+        choices=[
+            (Item.VILLAGE_HEAD, _("Trưởng thôn, Tổ trưởng tổ dân phố (khoản 4 Điều 15)")),
+            (Item.BOARD_MEMBERS, _("Thành viên Ban Thanh tra nhân dân (khoản 5 Điều 15)")),
+        ],
+    )
+    meeting_on = _date(_("Ngày họp bầu"))
+    decided_on = _date(
+        _("Ngày quyết định tổ chức bầu và kế hoạch (ít nhất 20 ngày trước ngày bầu)"),
+        initial=dt.date.today,
+    )
+    decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
+    title = forms.CharField(label=_("Tiêu đề (để trống: tự đặt)"), max_length=300, required=False)
+    secret = forms.BooleanField(label=_("Bỏ phiếu kín"), required=False)
+
+    def __init__(self, *args, items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if items is not None:
+            self.fields["item"].choices = [c for c in self.fields["item"].choices if c[0] in items]
+
+
+class RescheduleForm(forms.Form):
+    meeting_on = _date(_("Ngày họp bầu mới"))
+
+
+class TeamForm(forms.Form):
+    decided_on = _date(
+        _("Ngày quyết định thành lập Tổ bầu cử (ít nhất 10 ngày trước ngày bầu)"),
+        initial=dt.date.today,
+    )
+    decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
+    leader_name = forms.CharField(
+        label=_("Tổ trưởng (đại diện Ban công tác Mặt trận)"), max_length=200
+    )
+    members = forms.CharField(
+        label=_("Thành viên (mỗi dòng: họ và tên — đại diện cho)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_members(self):
+        rows = []
+        for line in self.cleaned_data["members"].splitlines():
+            name, _sep, representing = line.replace("–", "—").partition("—")
+            if name.strip():
+                rows.append((name.strip()[:200], representing.strip()[:200]))
+        return rows
+
+
+class TeamMemberForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    representing = forms.CharField(label=_("Đại diện cho"), max_length=200, required=False)
+
+
+class AnnouncementForm(forms.Form):
+    announced_on = _date(_("Ngày công bố (ít nhất 07 ngày trước ngày bầu)"), initial=dt.date.today)
+    how = forms.CharField(
+        label=_("Hình thức công bố"),
+        max_length=300,
+        initial=_("Niêm yết tại nhà văn hóa thôn, thông báo trên loa truyền thanh"),
+    )
+
+
+class CandidateListForm(forms.Form):
+    met_on = _date(_("Ngày họp lập danh sách"), initial=dt.date.today)
+    minutes = forms.CharField(
+        label=_("Biên bản (Mẫu 05)"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class CandidateForm(forms.Form):
+    person = VillagePersonField(
+        label=_("Người ứng cử"),
+        queryset=None,
+        error_messages={
+            "required": _("Hãy chọn người ứng cử."),
+            "invalid_choice": _("Người này không thuộc hộ nào của thôn."),
+        },
+    )
+    source = forms.ChoiceField(label=_("Giới thiệu"), choices=Candidacy.Source.choices)
+
+    def __init__(self, *args, village, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = village_people(village)
+
+
+class ExtensionForm(forms.Form):
+    decision_ref = forms.CharField(label=_("Số quyết định kéo dài"), max_length=100)
+    decided_on = _date(_("Ngày quyết định"), initial=dt.date.today)
+    new_end_on = _date(_("Hết nhiệm kỳ mới"))
+
+
+class DismissalForm(forms.Form):
+    grounds = forms.ChoiceField(label=_("Căn cứ"), choices=Dismissal.Grounds.choices)
+    submitted_on = _date(_("Ngày gửi đơn, đề nghị"), initial=dt.date.today)
+    submitted_by_name = forms.CharField(label=_("Người gửi"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=_("Lý do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, grounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if grounds is not None:
+            self.fields["grounds"].choices = [
+                c for c in self.fields["grounds"].choices if c[0] in grounds
+            ]
+
+
+class ActingHeadForm(forms.Form):
+    person = VillagePersonField(
+        label=_("Người được chỉ định"),
+        queryset=None,
+        error_messages={
+            "required": _("Hãy chọn người được chỉ định."),
+            "invalid_choice": _("Người này không thuộc hộ nào của thôn."),
+        },
+    )
+    front_agreed_on = _date(_("Ngày UBMTTQ xã thống nhất"))
+    appointed_on = _date(_("Ngày chỉ định"), initial=dt.date.today)
+    decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
+
+    def __init__(self, *args, village, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = village_people(village)
+
+
+class TermLengthForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Nhiệm kỳ Trưởng thôn, Tổ trưởng tổ dân phố"),
+        coerce=int,
+        choices=[(30, _("2 năm 6 tháng (30 tháng)")), (60, _("5 năm (60 tháng)"))],
+    )
+    basis = forms.CharField(label=_("Căn cứ (văn bản của tỉnh)"), max_length=300, required=False)

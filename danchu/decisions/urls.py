@@ -1,5 +1,6 @@
 from django.urls import path
 
+from danchu.decisions import election_views as ev
 from danchu.decisions import views
 
 app_name = "decisions"
@@ -64,6 +65,29 @@ urlpatterns = [
         "<str:code>/conferences/<int:year>/minutes.pdf",
         views.conference_minutes_pdf,
         name="conference_minutes_pdf",
+    ),
+    # Village heads and board members (NĐ 59 Art 6–9).
+    path("<str:code>/elections/", ev.offices, name="elections"),
+    path("<str:code>/elections/create/", ev.create_election, name="election_create"),
+    path("<str:code>/elections/term-length/", ev.set_term_length, name="term_length"),
+    path("<str:code>/elections/acting-head/", ev.appoint_acting_head, name="acting_head"),
+    path("<str:code>/elections/<int:pk>/", ev.election_detail, name="election"),
+    path("<str:code>/elections/<int:pk>/reschedule/", ev.reschedule, name="election_reschedule"),
+    path("<str:code>/elections/<int:pk>/team/", ev.appoint_team, name="election_team"),
+    path("<str:code>/elections/<int:pk>/team/add/", ev.add_team_member, name="election_member"),
+    path("<str:code>/elections/<int:pk>/announce/", ev.announce, name="election_announce"),
+    path("<str:code>/elections/<int:pk>/list/", ev.candidate_list, name="election_list"),
+    path("<str:code>/elections/<int:pk>/candidates/", ev.add_candidate, name="election_candidate"),
+    path("<str:code>/elections/<int:pk>/open/", ev.open_election, name="election_open"),
+    path("<str:code>/elections/<int:pk>/term/", ev.start_term, name="election_term"),
+    path("<str:code>/terms/<int:pk>/extend/", ev.extend_term, name="term_extend"),
+    path("<str:code>/terms/<int:pk>/dismissal/", ev.request_dismissal, name="term_dismissal"),
+    path("<str:code>/dismissals/<int:pk>/", ev.dismissal_detail, name="dismissal"),
+    path("<str:code>/dismissals/<int:pk>/vote/", ev.open_dismissal_vote, name="dismissal_vote"),
+    path(
+        "<str:code>/dismissals/<int:pk>/conclude/",
+        ev.conclude_dismissal,
+        name="dismissal_conclude",
     ),
     path(
         "<str:code>/conflicts/<int:conflict_id>/review/",

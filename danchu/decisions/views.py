@@ -18,7 +18,10 @@ from danchu.core.views import form_errors, perform, submit_form
 from danchu.decisions import elections, forms, services
 from danchu.decisions.models import (
     Conference,
+    Dismissal,
+    Election,
     Form,
+    Item,
     Matter,
     MatterDocument,
     MeetingSession,
@@ -77,6 +80,10 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "result": matter.result or None,
     }
+    if matter.item in (Item.VILLAGE_HEAD, Item.BOARD_MEMBERS):
+        # NĐ 59 Art 6–9: the election or dismissal this matter decides, with its own steps.
+        context["election"] = Election.objects.filter(matter=matter).first()
+        context["dismissal"] = Dismissal.objects.filter(matter=matter).first()
     if matter.is_open:
         context["participated"] = matter.participations.count()
         context["my_household"] = _my_household(request.user, matter)
