@@ -143,6 +143,7 @@ def on_too_many_parts(request, exc: SuspiciousOperation):
 from danchu.api import consultations as consultations_routes  # noqa: E402
 from danchu.api import decisions as decisions_routes  # noqa: E402
 from danchu.api import disclosures as disclosures_routes  # noqa: E402
+from danchu.api import elections as election_routes  # noqa: E402
 from danchu.api import people as people_routes  # noqa: E402
 from danchu.api import petitions as petitions_routes  # noqa: E402
 from danchu.api import steering as steering_routes  # noqa: E402
@@ -152,6 +153,7 @@ api.add_router("/units", unit_routes.router)
 api.add_router("/", people_routes.router)
 api.add_router("/", disclosures_routes.router)
 api.add_router("/", decisions_routes.router)
+api.add_router("/", election_routes.router)
 api.add_router("/", consultations_routes.router)
 api.add_router("/", petitions_routes.router)
 api.add_router("/", steering_routes.router)
