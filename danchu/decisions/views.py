@@ -579,9 +579,20 @@ def candidates_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Mẫu 05: the candidate list of an election, announced to the community."""
     from danchu.decisions import printing
 
-    matter = get_matter_for(request.user, code, pk)
-    if matter.kind != Matter.Kind.ELECTION:
+    from danchu.decisions import election_views
+
+    election = (
+        Election.objects.select_related("matter__unit__parent")
+        .filter(matter_id=pk, matter__unit__code=code)
+        .first()
+    )
+    # Public with the election: from its announcement (NĐ 59 Art 6) or once its meeting opens.
+    if election is None or not (
+        election_views.is_public(election)
+        or election_views.organises(request.user, election.matter.unit)
+    ):
         raise Http404(_("Vấn đề này không phải bầu cử."))
+    matter = election.matter
     return _pdf_response(printing.candidates_pdf(matter), f"danh-sach-ung-cu-{matter.pk}.pdf")
 
 

@@ -110,6 +110,7 @@ class DemoSummary:
     accounts: list[AccountCard]
 
 
+from danchu.demo import offices as offices_demo  # noqa: E402
 from danchu.demo.consultations import seed_consultations  # noqa: E402
 from danchu.demo.engines import seed_matters, seed_notices  # noqa: E402
 from danchu.petitions import demo as petitions_demo  # noqa: E402
@@ -132,6 +133,8 @@ def seed_demo(*, progress: Progress = lambda line: None) -> DemoSummary:
     seed_notices(commune, progress)
     progress("Dân bàn — vấn đề cộng đồng quyết định:")
     seed_matters(commune, progress)
+    progress("Trưởng thôn, bầu cử và nhiệm kỳ:")
+    offices_demo.seed(commune, progress)
     progress("Dân tham gia ý kiến — dự thảo lấy ý kiến Nhân dân:")
     seed_consultations(commune, progress)
     progress("Dân kiểm tra — phản ánh, kiến nghị, khiếu nại:")

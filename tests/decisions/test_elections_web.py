@@ -77,6 +77,8 @@ def test_an_election_from_the_chairs_decision_to_the_term(village, village_head,
     assert created.status_code == 302 and created["Location"] == url
     # Not announced yet: the resident cannot see it; the page lists what is missing.
     assert citizen.get(url).status_code == 404
+    pdf = f"/u/{village.code}/matters/{election.matter_id}/candidates.pdf"
+    assert citizen.get(pdf).status_code == 404
     assert "Tổ bầu cử" in head.get(url).content.decode()
 
     # The team: the Chair decides it; a candidate may not sit on it.
@@ -100,6 +102,7 @@ def test_an_election_from_the_chairs_decision_to_the_term(village, village_head,
     # Now public.
     public = citizen.get(url).content.decode()
     assert "Lê Thị Mai" in public and "Hội Nông dân" in public
+    assert citizen.get(pdf).status_code == 200  # Mẫu 05 is public with the announcement
 
     # A candidate: a person of the village; a team member's namesake is refused.
     assert head.post(f"{url}candidates/", {"person": a.pk, "source": "front"}).status_code == 302

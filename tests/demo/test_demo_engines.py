@@ -108,3 +108,25 @@ def test_demo_consultations_one_open_and_one_answered(demo):
     assert answered.groups.filter(answer="not_accepted").exclude(reason="").count() == 1
     page = client_for(None).get("/u/10402/").content.decode()
     assert "Dự thảo Quy chế thực hiện dân chủ ở xã Ứng Hòa" in page
+
+
+def test_demo_village_heads_one_elected_one_in_preparation_one_acting(demo):
+    from danchu.decisions import elections
+    from danchu.decisions.models import Election, Term
+    from danchu.units.models import Unit
+
+    dong_lo = Unit.objects.get(code="10402-01")
+    head = elections.current_head(dong_lo)
+    assert head.person.full_name == "Trần Văn Hùng" and not head.acting
+    term = Term.objects.get(village=dong_lo)
+    assert term.months == 60 and term.election.matter.recognised_on == term.started_on
+    van_dinh = Election.objects.get(matter__unit__code="10402-04")
+    assert van_dinh.matter.status == "draft" and van_dinh.announced_on is not None
+    assert elections.preparation_missing(van_dinh.matter) == []
+    assert van_dinh.candidacies.count() == 2
+    assert elections.current_head(Unit.objects.get(code="10402-02")).acting
+    client = client_for(None)
+    overview = client.get("/u/10402/elections/").content.decode()
+    assert "Trần Văn Hùng" in overview and "Ngô Văn Thành" in overview and "lâm thời" in overview
+    page = client.get(f"/u/10402-04/elections/{van_dinh.pk}/").content.decode()
+    assert "Hoàng Văn Long" in page and "Bùi Thị Hương" in page and "Lê Thị Mai" in page
