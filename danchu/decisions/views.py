@@ -577,9 +577,7 @@ def tally_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def candidates_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Mẫu 05: the candidate list of an election, announced to the community."""
-    from danchu.decisions import printing
-
-    from danchu.decisions import election_views
+    from danchu.decisions import election_views, printing
 
     election = (
         Election.objects.select_related("matter__unit__parent")
