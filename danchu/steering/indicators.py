@@ -42,6 +42,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, StrIndex, Subst
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danchu.steering import summary
 from danchu.steering.periods import Period
 from danchu.units.models import Unit
 from danchu.workdays.models import DayOverride
@@ -874,14 +875,22 @@ def _regroup(inner: QuerySet, scope: Scope, keys: list[str], sums: list[str]) ->
 
 
 def _source_figures(
-    source: Source, scope: Scope, periods: list[Period], today: dt.date
+    source: Source,
+    scope: Scope,
+    periods: list[Period],
+    today: dt.date,
+    only_units: list[int] | None = None,
 ) -> dict[tuple[str, int], dict]:
     """{(group, period index): {component: value}} for one source over several periods, in
     one query: every child of the scope's unit in every period. A group is a child's pk (as
-    text), "" for the unit itself, "p<pk>" for a predecessor."""
+    text), "" for the unit itself, "p<pk>" for a predecessor. `only_units`: count only the
+    records of these units (the summary's changed units)."""
     start = min(p.start for p in periods)
     end = max(p.end for p in periods)
-    rows = source.rows(start, end, today, scope.q(source.path))
+    within = scope.q(source.path)
+    if only_units is not None:
+        within &= Q(**{f"{source.path.removesuffix('__path')}__in": only_units})
+    rows = source.rows(start, end, today, within)
     unit_of_row = F(source.path.removesuffix("__path"))
     result: dict[tuple[str, int], dict] = {}
     if source.stock:
@@ -963,11 +972,17 @@ def _figures(
         return scope, per_period, missing, names
     per_period: list[dict[str, dict]] = [{} for _p in periods]
     missing = set()
+    # The maintained summary where it is built and not stale (danchu.steering.summary);
+    # otherwise, and for the sources it does not hold, the records counted live.
+    summarised = summary.reader(scope, periods, today)
     for source in SOURCES.values():
         if not source.installed():
             missing.add(source.key)
             continue
-        for (group, index), values in _source_figures(source, scope, periods, today).items():
+        found = summarised.figures(source)
+        if found is None:
+            found = _source_figures(source, scope, periods, today)
+        for (group, index), values in found.items():
             per_period[index].setdefault(group, {}).update(values)
     names = [n for s in SOURCES.values() if s.installed() for n in _component_names(s)]
     return scope, per_period, missing, names

@@ -412,3 +412,78 @@ class ReportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("steering:report", args=[self.unit.code, self.pk])
+
+
+# --- the maintained summary of the indicators (see danchu.steering.summary) -------------------
+
+
+class MonthlySummary(models.Model):
+    """Component values of one source's records for one unit and one calendar month.
+
+    Two kinds of rows: `subtree=False` counts the records whose own unit is `unit`;
+    `subtree=True` counts the records of `unit` and of every unit below it (the roll-up the
+    dashboard reads, one row per child instead of one per record). Only components that do
+    not depend on the day are stored; a count that does ("owed and late as of today") is
+    stored per deadline (`deadline`, with `owed` rows), so any day can judge it. Built by
+    `danchu steering-summary`; a row is used only while its unit is not marked changed
+    (`SummaryMark`), so the figures always equal the records'.
+    """
+
+    source = models.CharField(max_length=20)
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.PositiveIntegerField()  # year * 100 + month, e.g. 202607
+    subtree = models.BooleanField(default=False)
+    deadline = models.DateField(null=True, blank=True)  # rows counting owed records only
+    owed = models.PositiveIntegerField(default=0)
+    notices_published = models.PositiveIntegerField(default=0)
+    notices_compliant = models.PositiveIntegerField(default=0)
+    notices_non_compliant = models.PositiveIntegerField(default=0)
+    matters_decided = models.PositiveIntegerField(default=0)
+    matters_adopted = models.PositiveIntegerField(default=0)
+    households_took_part = models.BigIntegerField(default=0)
+    households_on_roll = models.BigIntegerField(default=0)
+    consultations_held = models.PositiveIntegerField(default=0)
+    consultations_answered = models.PositiveIntegerField(default=0)
+    opinions_received = models.PositiveIntegerField(default=0)
+    opinions_answered = models.PositiveIntegerField(default=0)
+    petitions_received = models.PositiveIntegerField(default=0)
+    petitions_answered = models.PositiveIntegerField(default=0)
+    petitions_on_time = models.PositiveIntegerField(default=0)
+    petitions_late = models.PositiveIntegerField(default=0)
+    petitions_rated = models.PositiveIntegerField(default=0)
+    petitions_satisfied = models.PositiveIntegerField(default=0)
+    petitions_with_days = models.PositiveIntegerField(default=0)
+    petitions_days_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source", "unit", "month"], name="steering_summary_lookup"),
+        ]
+        verbose_name = _("tổng hợp theo tháng")
+        verbose_name_plural = _("tổng hợp theo tháng")
+
+
+class SummaryMark(models.Model):
+    """A unit whose records of a source changed since the summary was built.
+
+    Written by database triggers on the engines' tables (installed by migration 0003), in
+    the same transaction as the change, so no write path — a service, a bulk update, a
+    COPY — can skip it. `unit_id` empty: every unit (e.g. an Art 11 item's radio rule
+    changed). While a mark stands, that unit's records are counted live."""
+
+    source = models.CharField(max_length=20)
+    unit_id = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "unit_id"], name="steering_mark_lookup")]
+
+
+class SummaryState(models.Model):
+    """One row per summarised source once its summary has been built."""
+
+    source = models.CharField(max_length=20, unique=True)
+    refreshed_at = models.DateTimeField()
+    time_zone = models.CharField(max_length=64)  # months of date-times are local to it
+    rows = models.PositiveIntegerField(default=0)

@@ -15,3 +15,11 @@ def daily_sweep() -> dict:
     from danchu.steering.services import sweep
 
     return sweep()
+
+
+@task()
+def refresh_summary() -> dict:
+    """Rebuild the monthly summary behind the steering figures (`danchu steering-summary`)."""
+    from danchu.steering.summary import refresh
+
+    return refresh()
