@@ -932,7 +932,8 @@ def cast_with_code(
     matter = entry.matter
     if channel == Participation.Channel.PAPER:
         permissions.require(actor, "decisions.manage", matter.unit)
-    return _cast(matter, entry.household, option_id, channel, actor)
+    # The code was found on the matter's frozen roll: the household is on it.
+    return _cast(matter, entry.household, option_id, channel, actor, on_roll=True)
 
 
 def cast_as_representative(*, user, matter: Matter, option_id: int) -> CastResult:
@@ -961,7 +962,15 @@ def representative_household(user, matter: Matter) -> Household:
     return household
 
 
-def _cast(matter: Matter, household: Household, option_id: int, channel: str, actor) -> CastResult:
+def _cast(
+    matter: Matter,
+    household: Household,
+    option_id: int,
+    channel: str,
+    actor,
+    *,
+    on_roll: bool = False,
+) -> CastResult:
     if matter.status != Matter.Status.OPEN:
         raise ValidationError(_("Việc lấy ý kiến đã kết thúc hoặc chưa bắt đầu."), code="not_open")
     if matter.form == Form.MEETING and not matter.ballot_fallback:
@@ -977,7 +986,7 @@ def _cast(matter: Matter, household: Household, option_id: int, channel: str, ac
     option = Option.objects.filter(pk=option_id, matter=matter).first()
     if option is None:
         raise ValidationError(_("Phương án không tồn tại."), code="bad_option")
-    if not RollEntry.objects.filter(matter=matter, household=household).exists():
+    if not on_roll and not RollEntry.objects.filter(matter=matter, household=household).exists():
         raise ValidationError(_("Hộ không có trong danh sách của vấn đề này."), code="not_on_roll")
     try:
         with transaction.atomic():

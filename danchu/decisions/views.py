@@ -191,6 +191,25 @@ def vote_by_code(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_bound and form.is_valid():
         address = request.META.get("REMOTE_ADDR")
+        if request.method == "POST" and "option" in request.POST:
+            # Casting comes first: it finds the code itself, so a vote costs no reads for the
+            # page it replaces; the page is built only when the vote is refused.
+            try:
+                result = services.cast_with_code(
+                    address=address,
+                    code=form.cleaned_data["code"],
+                    option_id=_int(request.POST["option"]),
+                    channel="online",
+                )
+            except ValidationError as exc:
+                if exc.code in ("bad_code", "too_many_attempts"):
+                    form.add_error("code", first_message(exc))
+                    status = 429 if exc.code == "too_many_attempts" else 422
+                    return render(request, "decisions/vote_by_code.html", context, status=status)
+                context["error"] = first_message(exc)
+                status = 422
+            else:
+                return render(request, "decisions/voted.html", {"result": result})
         try:
             entry = services.find_entry(form.cleaned_data["code"], address)
         except ValidationError as exc:
@@ -209,19 +228,6 @@ def vote_by_code(request: HttpRequest) -> HttpResponse:
                 ).exists(),
                 "refusal": services.online_casting_refusal(entry.matter),
             }
-            if request.method == "POST" and "option" in request.POST:
-                try:
-                    result = services.cast_with_code(
-                        address=address,
-                        code=form.cleaned_data["code"],
-                        option_id=_int(request.POST["option"]),
-                        channel="online",
-                    )
-                except ValidationError as exc:
-                    context["error"] = first_message(exc)
-                    status = 422
-                else:
-                    return render(request, "decisions/voted.html", {"result": result})
     elif form.is_bound:
         status = 422
     return render(request, "decisions/vote_by_code.html", context, status=status)

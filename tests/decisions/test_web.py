@@ -29,6 +29,27 @@ def test_household_votes_with_its_printed_code_without_an_account(village):
     assert client.post("/b/", {"code": "SAIMA-00000"}).status_code == 422
 
 
+def test_a_vote_by_code_reads_only_what_it_writes_with(village, django_assert_max_num_queries):
+    """A vote finds its code, checks the option, then writes: no reads for a page it replaces
+    (the entry, the options, whether the household voted and the online conditions were
+    read twice before)."""
+    matter = open_matter(village, form="ballot", households=3, agreed=True)
+    yes = matter.options.first()
+    code = next(iter(codes_of(matter).values()))
+    client = client_for(None)
+    # The roll entry, the option, the participation, the choice, the audit head and event, and
+    # the session/transaction statements around them.
+    with django_assert_max_num_queries(10):
+        response = client.post("/b/", {"code": code, "option": yes.pk})
+    assert "Đã ghi nhận biểu quyết của hộ" in response.content.decode()
+    refused = client.post("/b/", {"code": code, "option": 999999})
+    assert refused.status_code == 422 and "đã biểu quyết" in refused.content.decode()
+    bad_option_code = list(codes_of(matter).values())[1]
+    unknown = client.post("/b/", {"code": bad_option_code, "option": 999999})
+    assert unknown.status_code == 422 and "Phương án không tồn tại" in unknown.content.decode()
+    assert Participation.objects.filter(matter=matter).count() == 1
+
+
 def test_representative_votes_in_three_taps(village):
     matter = open_matter(village, form="online", households=2, agreed=True)
     household = matter.roll.first().household
