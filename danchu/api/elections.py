@@ -74,7 +74,9 @@ class ElectionOut(Schema):
     matter_id: int = Field(..., alias="matter.id")
     title: str = Field(..., alias="matter.title")
     status: str = Field(..., alias="matter.status")
-    office: str = Field(..., description="village_head or inspection_board")
+    office: str = Field(..., description="village_head, inspection_board or investment_board")
+    project: str
+    project_ends_on: dt.date | None
     meeting_on: dt.date
     decided_on: dt.date
     decision_ref: str
@@ -158,6 +160,9 @@ class OfficesOut(Schema):
     village: str
     head: HeadOut | None
     board: list[TermOut]
+    investment_boards: list[TermOut] = Field(
+        ..., description="resident members of projects' investment-supervision boards"
+    )
 
 
 class VillageRowOut(Schema):
@@ -194,6 +199,13 @@ class ElectionIn(Schema):
     title: Annotated[str, Field(max_length=300)] = ""
     secret: bool = False
     by_election_for: Id | None = Field(None, description="the vacated board Term, if any")
+    office: str = Field("", description="item 5: inspection_board (default) or investment_board")
+    project: Annotated[str, Field(max_length=300)] = Field(
+        "", description="investment_board: the programme or project (Law Art 41)"
+    )
+    project_ends_on: dt.date | None = Field(
+        None, description="investment_board: planned completion; the term ends then"
+    )
 
 
 class RescheduleIn(Schema):
@@ -339,13 +351,18 @@ def offices(request, code: str):
     village = _village(code)
     today = timezone.localdate()
     head = elections.current_head(village, today)
-    board = Term.objects.filter(
-        village=village,
-        office="inspection_board",
-        started_on__lte=today,
-        ends_on__gt=today,
-        ended_on__isnull=True,
-    ).select_related("person", "village")
+
+    def serving(office):
+        return list(
+            Term.objects.filter(
+                village=village,
+                office=office,
+                started_on__lte=today,
+                ends_on__gt=today,
+                ended_on__isnull=True,
+            ).select_related("person", "village")
+        )
+
     return {
         "village": village.code,
         "head": head
@@ -355,7 +372,8 @@ def offices(request, code: str):
             "since": head.since,
             "until": head.until,
         },
-        "board": list(board),
+        "board": serving("inspection_board"),
+        "investment_boards": serving("investment_board"),
     }
 
 

@@ -138,6 +138,12 @@ def _village_page(request: HttpRequest, village: Unit, forms_in: dict | None = N
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
             .select_related("person")
         ),
+        "investment": list(
+            Term.objects.filter(village=village, office=Office.INVESTMENT_BOARD)
+            .filter(started_on__lte=today, ends_on__gt=today)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+            .select_related("person", "election")
+        ),
         "terms": list(
             Term.objects.filter(village=village)
             .select_related("person", "election__matter")

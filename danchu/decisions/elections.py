@@ -65,6 +65,11 @@ OFFICE_OF_ITEM = {
     Item.VILLAGE_HEAD: Office.VILLAGE_HEAD,
     Item.BOARD_MEMBERS: Office.INSPECTION_BOARD,
 }
+# Law Art 15(5): the Ban TTND and the investment-supervision boards (Art 36, 41).
+OFFICES_OF_ITEM = {
+    Item.VILLAGE_HEAD: (Office.VILLAGE_HEAD,),
+    Item.BOARD_MEMBERS: (Office.INSPECTION_BOARD, Office.INVESTMENT_BOARD),
+}
 DISMISSAL_OPTIONS = ["Đồng ý cho thôi làm", "Không đồng ý"]
 
 
@@ -239,31 +244,61 @@ def create_election(
     title: str = "",
     secret: bool = False,
     by_election_for: Term | None = None,
+    office: str = "",
+    project: str = "",
+    project_ends_on: dt.date | None = None,
 ) -> Election:
     """The decision to hold an election and its plan (NĐ 59 Art 6; R17: ≥ 20 days before).
 
     Creates the election Matter (Art 15 item 4 or 5) as a draft; its ballot lists only the
-    candidates added afterwards (Mẫu 05). A date that breaks a minimum writes nothing.
+    candidates added afterwards (Mẫu 05). A date that breaks a minimum writes nothing. Item 5
+    elects a Ban TTND member (the default) or, with `office="investment_board"`, a resident
+    member of one project's investment-supervision board (Law Art 41; NĐ 59 Art 17), which
+    needs the project and the day its completion is planned.
     """
     _village(village)
     if item not in OFFICE_OF_ITEM:
         raise ValidationError(
             _("Bầu cử là nội dung khoản 4 hoặc 5 Điều 15 Luật 10/2022."), code="bad_item"
         )
-    office = OFFICE_OF_ITEM[item]
+    office = office or OFFICE_OF_ITEM[item]
+    if office not in OFFICES_OF_ITEM[item]:
+        raise ValidationError(
+            _("Chức danh không thuộc nội dung khoản %(item)d Điều 15 Luật 10/2022."),
+            code="bad_office",
+            params={"item": item},
+        )
+    project = _clean(project, 300)
+    if office == Office.INVESTMENT_BOARD:
+        if not project or project_ends_on is None:
+            raise ValidationError(
+                _(
+                    "Ban Giám sát đầu tư của cộng đồng gắn với một chương trình, dự án (Điều 41 "
+                    "Luật 10/2022): hãy ghi tên dự án và ngày dự kiến hoàn thành."
+                ),
+                code="project_required",
+            )
+        if project_ends_on <= meeting_on:
+            raise ValidationError(
+                _("Ngày dự kiến hoàn thành dự án phải sau ngày bầu."), code="project_over"
+            )
+    else:
+        project, project_ends_on = "", None
     probe = Election(office=office, matter=Matter(unit=village))
     permission, unit = organiser(probe)
     permissions.require(actor, permission, unit)
     _not_future(decided_on, _("Ngày quyết định"))
     _check_election_timeline(probe, meeting_on=meeting_on, decided_on=decided_on)
     if by_election_for is not None:
-        _check_by_election(by_election_for, village, item)
+        _check_by_election(by_election_for, village, item, office)
     if not title:
-        title = (
-            _("Bầu Trưởng thôn %(village)s")
-            if office == Office.VILLAGE_HEAD
-            else _("Bầu thành viên Ban Thanh tra nhân dân (%(village)s)")
-        ) % {"village": village.name}
+        title = {
+            Office.VILLAGE_HEAD: _("Bầu Trưởng thôn %(village)s"),
+            Office.INSPECTION_BOARD: _("Bầu thành viên Ban Thanh tra nhân dân (%(village)s)"),
+            Office.INVESTMENT_BOARD: _(
+                "Bầu thành viên Ban Giám sát đầu tư của cộng đồng: %(project)s (%(village)s)"
+            ),
+        }[office] % {"village": village.name, "project": project}
     # An election's ballot lists its candidates only; they are added as options later.
     matter = services.create_matter(
         actor=actor, unit=village, item=item, title=title, secret=secret, options=[]
@@ -275,6 +310,8 @@ def create_election(
         decided_on=decided_on,
         decision_ref=_clean(decision_ref, 100),
         by_election_for=by_election_for,
+        project=project,
+        project_ends_on=project_ends_on,
     )
     record(
         actor=actor,
@@ -292,13 +329,20 @@ def create_election(
     return election
 
 
-def _check_by_election(term: Term, village: Unit, item: int) -> None:
-    if item != Item.BOARD_MEMBERS or term.village_id != village.pk or term.ended_on is None:
+def _check_by_election(term: Term, village: Unit, item: int, office: str) -> None:
+    if (
+        item != Item.BOARD_MEMBERS
+        or term.office != office
+        or term.village_id != village.pk
+        or term.ended_on is None
+    ):
         raise ValidationError(
-            _("Bầu bổ sung chỉ cho một ghế thành viên Ban TTND đã khuyết của chính thôn này."),
+            _("Bầu bổ sung chỉ cho một ghế thành viên Ban đã khuyết của chính thôn này."),
             code="bad_by_election",
         )
-    if not by_election_required(term):
+    # NĐ 59 Art 17(1): UBMTTQ xã fills an investment-supervision board's seats whenever
+    # short; only the Ban TTND has the 06-month rule (Law Art 36(2)).
+    if office == Office.INSPECTION_BOARD and not by_election_required(term):
         raise ValidationError(
             _("Nhiệm kỳ còn dưới 06 tháng: không bầu bổ sung (Điều 36 khoản 2 Luật 10/2022)."),
             code="by_election_not_required",
@@ -677,9 +721,22 @@ def start_term(*, actor, election: Election) -> Term:
         raise ValidationError(_("Nhiệm kỳ đã được ghi nhận."), code="term_exists")
     start = matter.recognised_on
     replaced = election.by_election_for
-    months = replaced.months if replaced else term_months(village)
-    planned_end = replaced.ends_on if replaced else add_months(start, months)
-    _close_predecessors(village, election.office, start)
+    if replaced:
+        months, planned_end = replaced.months, replaced.ends_on
+    elif election.office == Office.INVESTMENT_BOARD:
+        # Law Art 41(1): the board serves its project and dissolves when the task is done.
+        planned_end = election.project_ends_on
+        if planned_end is None or planned_end <= start:
+            raise ValidationError(
+                _("Dự án đã đến ngày dự kiến hoàn thành; hãy ghi quyết định kéo dài trước."),
+                code="project_over",
+            )
+        months = max(1, (planned_end.year - start.year) * 12 + planned_end.month - start.month)
+    else:
+        months = term_months(village)
+        planned_end = add_months(start, months)
+    if election.office != Office.INVESTMENT_BOARD:
+        _close_predecessors(village, election.office, start)
     try:
         with transaction.atomic():
             term = Term.objects.create(

@@ -269,7 +269,7 @@ class ElectionForm(forms.Form):
         coerce=int,
         choices=[
             (Item.VILLAGE_HEAD, _("Trưởng thôn, Tổ trưởng tổ dân phố (khoản 4 Điều 15)")),
-            (Item.BOARD_MEMBERS, _("Thành viên Ban Thanh tra nhân dân (khoản 5 Điều 15)")),
+            (Item.BOARD_MEMBERS, _("Thành viên Ban (khoản 5 Điều 15)")),
         ],
     )
     meeting_on = _date(_("Ngày họp bầu"))
@@ -278,8 +278,26 @@ class ElectionForm(forms.Form):
         initial=dt.date.today,
     )
     decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
+    office = forms.ChoiceField(
+        label=_("Ban (khi bầu thành viên Ban, khoản 5)"),
+        required=False,
+        choices=[
+            ("inspection_board", _("Ban Thanh tra nhân dân")),
+            ("investment_board", _("Ban Giám sát đầu tư của cộng đồng (theo dự án)")),
+        ],
+    )
+    project = forms.CharField(
+        label=_("Chương trình, dự án (Ban Giám sát đầu tư)"), max_length=300, required=False
+    )
+    project_ends_on = _date(_("Dự án dự kiến hoàn thành"), required=False)
     title = forms.CharField(label=_("Tiêu đề (để trống: tự đặt)"), max_length=300, required=False)
     secret = forms.BooleanField(label=_("Bỏ phiếu kín"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("item") != Item.BOARD_MEMBERS:
+            data["office"] = ""
+        return data
 
     def __init__(self, *args, items=None, **kwargs):
         super().__init__(*args, **kwargs)

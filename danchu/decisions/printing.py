@@ -434,6 +434,8 @@ def _office(matter: Matter, election: Election | None) -> str:
     """The office elected, as the title reads: "Trưởng thôn Đông Lỗ"…"""
     if election is not None and election.office == Office.INSPECTION_BOARD:
         return "thành viên Ban Thanh tra nhân dân"
+    if election is not None and election.office == Office.INVESTMENT_BOARD:
+        return f"thành viên Ban Giám sát đầu tư của cộng đồng ({election.project})"
     if matter.item == Item.VILLAGE_HEAD:
         return f"{leader_title(matter.unit)} {_without_prefix(matter.unit)}"
     return ""

@@ -619,3 +619,87 @@ def test_by_elected_member_serves_the_rest_of_the_term(village):
     recognise(vote(election.matter))
     successor = elections.start_term(actor=SYSTEM, election=election)
     assert successor.ends_on == term.ends_on == dt.date(2031, 11, 27)
+
+
+# --- the investment-supervision board (Law Art 41; NĐ 59 Art 17) ----------------------------------
+
+
+def _project_election(village, project, ends_in_days=400, **kwargs):
+    election = create(
+        village,
+        meeting_on=TODAY,
+        decided_on=TODAY - days(20),
+        item=5,
+        office=Office.INVESTMENT_BOARD,
+        project=project,
+        project_ends_on=TODAY + days(ends_in_days),
+        **kwargs,
+    )
+    for name in ("Trần Văn An", "Phạm Thị Bình"):
+        elections.add_candidate(actor=SYSTEM, election=election, person=person(name))
+    return election
+
+
+def _seat(election, winner=0) -> Term:
+    elections.open_election(actor=SYSTEM, election=election)
+    vote(election.matter, winner)
+    recognise(election.matter)
+    return elections.start_term(actor=SYSTEM, election=election)
+
+
+def test_an_investment_board_needs_its_project_and_a_completion_after_the_election(village):
+    base = {"meeting_on": TODAY, "decided_on": TODAY - days(20), "item": 5}
+    with pytest.raises(ValidationError) as missing:
+        create(village, office=Office.INVESTMENT_BOARD, **base)
+    assert missing.value.code == "project_required" and "Điều 41" in missing.value.messages[0]
+    with pytest.raises(ValidationError) as over:
+        create(
+            village,
+            office=Office.INVESTMENT_BOARD,
+            project="Đường trục thôn",
+            project_ends_on=TODAY,
+            **base,
+        )
+    assert over.value.code == "project_over"
+    with pytest.raises(ValidationError) as wrong:
+        create(village, office=Office.INVESTMENT_BOARD, **dict(base, item=4))
+    assert wrong.value.code == "bad_office"
+    assert not Election.objects.exists()
+
+
+def test_investment_board_members_serve_their_project_beside_the_inspection_board(village):
+    add_households(village, 5)
+    road = _seat(_project_election(village, "Bê tông hóa đường ngõ xóm 3", 400))
+    assert road.office == Office.INVESTMENT_BOARD
+    assert road.started_on == TODAY and road.ends_on == TODAY + days(400)
+    assert road.months == 14  # 27 November 2026 to 1 January 2028, by calendar month
+    assert "Ban Giám sát đầu tư" in road.election.matter.title
+    # Another project's board, and the Ban TTND member, serve at the same time.
+    school = _seat(_project_election(village, "Nhà văn hóa thôn", 200), winner=1)
+    board = elected(village, item=5)
+    open_terms = Term.objects.filter(village=village, ended_on__isnull=True)
+    assert set(open_terms.values_list("pk", flat=True)) == {road.pk, school.pk, board.pk}
+    # A seat left vacant is filled whatever is left of the project (NĐ 59 Art 17(1)).
+    Term.objects.filter(pk=school.pk).update(ended_on=TODAY, end_reason="dismissed")
+    school.refresh_from_db()
+    by_election = create(
+        village,
+        meeting_on=TODAY,
+        decided_on=TODAY - days(20),
+        item=5,
+        office=Office.INVESTMENT_BOARD,
+        project="Nhà văn hóa thôn",
+        project_ends_on=school.ends_on,
+        by_election_for=school,
+    )
+    assert by_election.by_election_for == school
+    # A by-election for an investment seat cannot claim a Ban TTND seat, nor the reverse.
+    with pytest.raises(ValidationError) as crossed:
+        create(
+            village,
+            meeting_on=TODAY,
+            decided_on=TODAY - days(20),
+            item=5,
+            by_election_for=school,
+        )
+    assert crossed.value.code == "bad_by_election"

@@ -382,3 +382,37 @@ def test_matrix_web_start_term(name, matrix_units, village):
     response = web(user).post(f"/u/{village.code}/elections/{election.pk}/term/")
     assert response.status_code == _web_expected(name, CHAIR)
     assert Term.objects.exists() == (name in CHAIR)
+
+
+def test_an_investment_board_election_on_the_web_and_through_the_api(village, village_head):
+    data = {
+        "item": 5,
+        "office": "investment_board",
+        "meeting_on": str(TODAY + days(20)),
+        "decided_on": str(TODAY),
+    }
+    web_client = client_for(village_head)
+    missing = web_client.post(f"/u/{village.code}/elections/create/", data)
+    assert missing.status_code == 422 and "Điều 41" in missing.content.decode()
+    made = web_client.post(
+        f"/u/{village.code}/elections/create/",
+        dict(data, project="Kênh tưới tiêu xứ Đồng Mới", project_ends_on=str(TODAY + days(300))),
+    )
+    assert made.status_code == 302
+    election = Election.objects.get()
+    assert (
+        election.office == "investment_board" and election.project == "Kênh tưới tiêu xứ Đồng Mới"
+    )
+    api = _post(
+        f"{API}/units/{village.code}/elections",
+        dict(data, project="Nhà văn hóa thôn", project_ends_on=str(TODAY + days(200))),
+        village_head,
+    )
+    assert api.status_code == 201 and api.json()["office"] == "investment_board"
+    assert api.json()["project_ends_on"] == str(TODAY + days(200))
+    bad = _post(f"{API}/units/{village.code}/elections", dict(data, office="x"), village_head)
+    assert bad.status_code == 422 and bad.json()["code"] == "bad_office"
+    assert (
+        client_for(None).get(f"{API}/units/{village.code}/offices").json()["investment_boards"]
+        == []
+    )

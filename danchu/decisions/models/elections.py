@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 class Office(models.TextChoices):
     VILLAGE_HEAD = "village_head", _("Trưởng thôn, Tổ trưởng tổ dân phố")
     INSPECTION_BOARD = "inspection_board", _("Thành viên Ban Thanh tra nhân dân")
+    # Law Art 41; NĐ 59 Art 17: resident members of a project's investment-supervision board.
+    INVESTMENT_BOARD = "investment_board", _("Thành viên Ban Giám sát đầu tư của cộng đồng")
 
 
 class TermSetting(models.Model):
@@ -66,6 +68,10 @@ class Election(models.Model):
     # Mẫu 05: the meeting that drew up the candidate list.
     candidate_list_met_on = models.DateField(null=True, blank=True)
     candidate_list_minutes = models.TextField(blank=True)
+    # An investment-supervision board serves one project and dissolves when its task is done
+    # (Law Art 41(1)): the project, and the day its completion is planned, bound the term.
+    project = models.CharField(_("chương trình, dự án"), max_length=300, blank=True)
+    project_ends_on = models.DateField(_("dự kiến hoàn thành"), null=True, blank=True)
     # A by-election for a board seat left vacant with ≥ 06 months of term (Law Art 36(2)).
     by_election_for = models.ForeignKey(
         "Term", null=True, blank=True, on_delete=models.PROTECT, related_name="by_elections"
@@ -159,9 +165,11 @@ class Term(models.Model):
     class Meta:
         ordering = ["village", "office", "-started_on"]
         constraints = [
+            # One head and one Ban TTND member per village (Law Art 36(1)); a village may
+            # have residents on several projects' investment-supervision boards at once.
             models.UniqueConstraint(
                 fields=["village", "office"],
-                condition=Q(ended_on__isnull=True),
+                condition=Q(ended_on__isnull=True) & ~Q(office="investment_board"),
                 name="one_open_term_per_office",
             ),
             models.CheckConstraint(
