@@ -437,9 +437,17 @@ class MonthlySummary(models.Model):
     subtree = models.BooleanField(default=False)
     deadline = models.DateField(null=True, blank=True)  # rows counting owed records only
     owed = models.PositiveIntegerField(default=0)
+    # Recognitions: rows per date received and decided, judged on the working-day calendar
+    # when the figures are read.
+    received_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
     notices_published = models.PositiveIntegerField(default=0)
     notices_compliant = models.PositiveIntegerField(default=0)
     notices_non_compliant = models.PositiveIntegerField(default=0)
+    recognitions_received = models.PositiveIntegerField(default=0)
+    recognitions_decided = models.PositiveIntegerField(default=0)
+    conventions_in_force = models.PositiveIntegerField(default=0)
+    conventions_reviewed = models.PositiveIntegerField(default=0)
     matters_decided = models.PositiveIntegerField(default=0)
     matters_adopted = models.PositiveIntegerField(default=0)
     households_took_part = models.BigIntegerField(default=0)

@@ -46,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, connections, transaction
-from django.db.models import Case, CharField, Count, DateField, F, Q, Value, When
+from django.db.models import Case, CharField, Count, DateField, F, Min, Q, Value, When
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -64,13 +64,24 @@ class Plan:
     """How one source is summarised."""
 
     source: str
-    dated: str  # the field whose month places a row (the source's `in_period` field)
+    # The date that places a row in a month: the source's `in_period` field (for a stock,
+    # the first date a record counts from: see `stock`).
+    dated: str
     stored: tuple[str, ...]  # components that do not depend on the day, stored as they are
     owed: Q | None = None  # rows whose figure depends on the day: counted per deadline
     deadline: str | None = None
     # The day-dependent components from the stored values and the rows owed before the day.
     derive: Callable[[dict, int], dict] | None = None
     datetime_field: bool = False
+    # Fields kept on each row for the source's components computed in Python (the working-
+    # day calendar is read when the figures are, so a calendar change needs no refresh).
+    detail: tuple[str, ...] = ()
+    # A stock counts distinct records (conventions) in every period after a date: "ever" —
+    # from the first date (a convention in force from its first recognised text); "year" —
+    # from the first date in each calendar year (reviewed this year). Rows are per month
+    # of that first date, and a period adds the months up to its last (from January).
+    stock: str | None = None
+    distinct: str | None = None  # the record a stock counts once
 
 
 def _petitions_on_the_day(values: dict, owed_before: int) -> dict:
@@ -99,6 +110,26 @@ PLANS: dict[str, Plan] = {
         Plan("consultations", "closes_on", ("consultations_held", "consultations_answered")),
         Plan("opinions", "consultation__closes_on", ("opinions_received", "opinions_answered")),
         Plan(
+            "recognitions",
+            "received_on",
+            ("recognitions_received", "recognitions_decided"),
+            detail=("received_on", "decided_on"),
+        ),
+        Plan(
+            "conventions",
+            "recognised_on",
+            ("conventions_in_force",),
+            stock="ever",
+            distinct="convention_id",
+        ),
+        Plan(
+            "convention_reviews",
+            "reviewed_on",
+            ("conventions_reviewed",),
+            stock="year",
+            distinct="convention_id",
+        ),
+        Plan(
             "petitions",
             "received_on",
             (
@@ -119,8 +150,10 @@ PLANS: dict[str, Plan] = {
 }
 
 
-# The model's component columns (every plan's stored components, each its own column).
+# The model's component columns (every plan's stored components, each its own column), and
+# the columns kept for components computed in Python.
 VALUE_COLUMNS = tuple(name for plan in PLANS.values() for name in plan.stored)
+DETAIL_COLUMNS = ("received_on", "decided_on")
 
 
 def _sources():
@@ -131,21 +164,36 @@ def _sources():
 
 # --- triggers: every change to a record marks its unit ----------------------------------------
 
-# (model, sources it feeds, how its unit is found: None for its own `unit_id`, else the
-# (model, foreign key column) of the record that holds the unit).
+# (model, sources it feeds, how its unit is found: the name of its own unit column, or the
+# (model, foreign key column, unit column) of the record that holds the unit).
 WATCHED = (
-    ("disclosures.Notice", ("notices",), None),
-    ("disclosures.Posting", ("notices",), ("disclosures.Notice", "notice_id")),
-    ("disclosures.Airing", ("notices",), ("disclosures.Notice", "notice_id")),
-    ("decisions.Matter", ("matters",), None),
-    ("consultations.Consultation", ("consultations", "opinions"), None),
-    ("consultations.Opinion", ("opinions",), ("consultations.Consultation", "consultation_id")),
+    ("disclosures.Notice", ("notices",), "unit_id"),
+    ("disclosures.Posting", ("notices",), ("disclosures.Notice", "notice_id", "unit_id")),
+    ("disclosures.Airing", ("notices",), ("disclosures.Notice", "notice_id", "unit_id")),
+    ("decisions.Matter", ("matters", "recognitions"), "unit_id"),
+    ("consultations.Consultation", ("consultations", "opinions"), "unit_id"),
+    (
+        "consultations.Opinion",
+        ("opinions",),
+        ("consultations.Consultation", "consultation_id", "unit_id"),
+    ),
     (
         "consultations.OpinionGroup",
         ("opinions",),
-        ("consultations.Consultation", "consultation_id"),
+        ("consultations.Consultation", "consultation_id", "unit_id"),
     ),
-    ("petitions.Petition", ("petitions",), None),
+    ("consultations.Convention", ("conventions", "convention_reviews"), "village_id"),
+    (
+        "consultations.ConventionVersion",
+        ("conventions",),
+        ("consultations.Convention", "convention_id", "village_id"),
+    ),
+    (
+        "consultations.ConventionReview",
+        ("convention_reviews",),
+        ("consultations.Convention", "convention_id", "village_id"),
+    ),
+    ("petitions.Petition", ("petitions",), "unit_id"),
 )
 # Changes that move the figures of every unit: (model, columns, sources, extra condition on
 # the old row). A unit's path is first written just after it is created (from ""), which
@@ -165,16 +213,17 @@ def _trigger_sql(apps, vendor: str) -> tuple[list[str], list[str]]:
         name = f"steering_mark_{table}"[:60]
 
         def select(rows: str, source: str, single: bool, via=via) -> str:
-            if via is None:
-                where = f"{rows}.unit_id IS NOT NULL"
+            if isinstance(via, str):  # the record's own unit column
                 if single:
-                    return f"SELECT '{source}', {rows}.unit_id WHERE {where}"
-                return f"SELECT DISTINCT '{source}', r.unit_id FROM {rows} r WHERE r.unit_id IS NOT NULL"  # noqa: S608
+                    return f"SELECT '{source}', {rows}.{via} WHERE {rows}.{via} IS NOT NULL"
+                return (
+                    f"SELECT DISTINCT '{source}', r.{via} FROM {rows} r WHERE r.{via} IS NOT NULL"  # noqa: S608
+                )
             holder = apps.get_model(via[0])._meta.db_table
             if single:
-                return f"SELECT '{source}', h.unit_id FROM {holder} h WHERE h.id = {rows}.{via[1]}"  # noqa: S608
+                return f"SELECT '{source}', h.{via[2]} FROM {holder} h WHERE h.id = {rows}.{via[1]}"  # noqa: S608
             return (
-                f"SELECT DISTINCT '{source}', h.unit_id FROM {rows} r "  # noqa: S608 - names from the models
+                f"SELECT DISTINCT '{source}', h.{via[2]} FROM {rows} r "  # noqa: S608
                 f"JOIN {holder} h ON h.id = r.{via[1]}"
             )
 
@@ -339,33 +388,48 @@ def _paths_follow_parents() -> bool:
 
 
 def _own_rows(plan: Plan, source, today: dt.date) -> tuple[str, tuple]:
-    """SQL inserting one own row per (unit, month, deadline) of the source's records."""
+    """SQL inserting one own row per (unit, month[, deadline or detail]) of the records."""
     from danchu.steering.indicators import _aggregates
     from danchu.steering.periods import Period
 
     rows = source.rows(FAR_PAST, FAR_FUTURE, today)
-    unit = source.path.removesuffix("__path")
-    # The components' conditions, without the period's (the month replaces it); their
-    # conditions do not read the period or the day (rule 1).
-    everything = Period("year", FAR_PAST.year, 1)
-    aggregates = {
-        name: agg
-        for name, agg in _aggregates(source, everything, today, dated=False).items()
-        if name in plan.stored
-    }
-    keys = ["_unit", "_month"]
-    annotations = {"_unit": F(unit), "_month": _month(plan.dated)}
-    if plan.owed is not None:
-        annotations["_deadline"] = Case(
-            When(plan.owed, then=F(plan.deadline)), default=None, output_field=DateField()
-        )
-        keys.append("_deadline")
-        aggregates["_owed"] = Count("pk", filter=plan.owed)
-    inner = rows.annotate(**annotations).values(*keys).annotate(**aggregates).order_by()
-    sql, params = inner.query.sql_with_params()
+    unit = F(source.path.removesuffix("__path"))
     quote = connection.ops.quote_name
+    if plan.stock:
+        # One row per record counted (a convention) and window ("ever", or each year) with
+        # the month of its first date in it; then those are counted per unit and month.
+        window = {} if plan.stock == "ever" else {"_year": ExtractYear(plan.dated)}
+        first = Min(plan.dated)
+        inner = (
+            rows.annotate(_unit=unit, **window)
+            .values(plan.distinct, "_unit", *window)
+            .annotate(_month=ExtractYear(first) * 100 + ExtractMonth(first))
+            .order_by()
+        )
+        sql, params = inner.query.sql_with_params()
+        sql = f"SELECT s._unit, s._month, COUNT(*) AS {quote(plan.stored[0])} FROM ({sql}) s GROUP BY s._unit, s._month"  # noqa: S608
+        keys = []
+    else:
+        # The components' conditions, without the period's (the month replaces it); their
+        # conditions do not read the period or the day (rule 1).
+        everything = Period("year", FAR_PAST.year, 1)
+        aggregates = {
+            name: agg
+            for name, agg in _aggregates(source, everything, today, dated=False).items()
+            if name in plan.stored
+        }
+        keys = ["_unit", "_month", *plan.detail]
+        annotations = {"_unit": unit, "_month": _month(plan.dated)}
+        if plan.owed is not None:
+            annotations["_deadline"] = Case(
+                When(plan.owed, then=F(plan.deadline)), default=None, output_field=DateField()
+            )
+            keys.append("_deadline")
+            aggregates["_owed"] = Count("pk", filter=plan.owed)
+        inner = rows.annotate(**annotations).values(*keys).annotate(**aggregates).order_by()
+        sql, params = inner.query.sql_with_params()
     table = quote(MonthlySummary._meta.db_table)
-    columns = ["source", "unit_id", "month", "subtree", "deadline", "owed", *VALUE_COLUMNS]
+    columns = ["source", "unit_id", "month", "subtree", "deadline", "owed", *DETAIL_COLUMNS]
     values = [
         "%s",
         "s._unit",
@@ -373,9 +437,11 @@ def _own_rows(plan: Plan, source, today: dt.date) -> tuple[str, tuple]:
         "%s",
         "s._deadline" if plan.owed is not None else "NULL",
         "COALESCE(s._owed, 0)" if plan.owed is not None else "0",
-        # Another source's columns hold 0 (the model's defaults are not the database's).
-        *(f"COALESCE(s.{quote(n)}, 0)" if n in plan.stored else "0" for n in VALUE_COLUMNS),
+        *(f"s.{quote(d)}" if d in plan.detail else "NULL" for d in DETAIL_COLUMNS),
     ]
+    # Another source's columns hold 0 (the model's defaults are not the database's).
+    columns += VALUE_COLUMNS
+    values += [f"COALESCE(s.{quote(n)}, 0)" if n in plan.stored else "0" for n in VALUE_COLUMNS]
     insert = (
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
         f"SELECT {', '.join(values)} FROM ({sql}) s"
@@ -384,21 +450,23 @@ def _own_rows(plan: Plan, source, today: dt.date) -> tuple[str, tuple]:
 
 
 def _subtree_rows(plan: Plan) -> tuple[str, tuple]:
-    """SQL adding up own rows into one subtree row per (ancestor, month, deadline)."""
+    """SQL adding up own rows into one subtree row per (ancestor, month, deadline, detail)."""
     quote = connection.ops.quote_name
     table = quote(MonthlySummary._meta.db_table)
     units = quote(Unit._meta.db_table)
     sums = ", ".join(f"SUM(s.{quote(n)})" for n in ("owed", *VALUE_COLUMNS))
-    columns = ["source", "unit_id", "month", "subtree", "deadline", "owed", *VALUE_COLUMNS]
+    keys = ", ".join(f"s.{quote(c)}" for c in ("month", "deadline", *DETAIL_COLUMNS))
+    columns = ["source", "unit_id", "month", "deadline", *DETAIL_COLUMNS, "subtree", "owed"]
+    columns += VALUE_COLUMNS
     sql = (
         f"WITH RECURSIVE up (unit_id, ancestor_id) AS ("  # noqa: S608
         f"SELECT DISTINCT unit_id, unit_id FROM {table} WHERE source = %s AND subtree = %s "
         f"UNION ALL SELECT up.unit_id, u.parent_id FROM up JOIN {units} u "
         f"ON u.id = up.ancestor_id WHERE u.parent_id IS NOT NULL) "
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
-        f"SELECT %s, up.ancestor_id, s.month, %s, s.deadline, {sums} FROM {table} s "
+        f"SELECT %s, up.ancestor_id, {keys}, %s, {sums} FROM {table} s "
         f"JOIN up ON up.unit_id = s.unit_id WHERE s.source = %s AND s.subtree = %s "
-        f"GROUP BY up.ancestor_id, s.month, s.deadline"
+        f"GROUP BY up.ancestor_id, {keys}"
     )
     return sql, (plan.source, False, plan.source, True, plan.source, False)
 
@@ -485,12 +553,18 @@ class Reader:
         self.usable = self.months is not None and not nested
         self._states = None
         self._marks = None
+        self._children: set[int] = set()
 
     def _load(self) -> None:
         self._states = {s.source: s for s in SummaryState.objects.filter(source__in=list(PLANS))}
         self._marks = {}
         if not self._states:
             return
+        # The groups by path are the unit's children: the refresh checked that every path
+        # follows its parent, and a change of either marks every unit (rule 6).
+        self._children = set(
+            Unit.objects.filter(parent=self.scope.unit).values_list("pk", flat=True)
+        )
         inside = Unit.objects.filter(self.scope.q("path")).values("pk")
         marks = (
             SummaryMark.objects.filter(source__in=list(self._states))
@@ -522,45 +596,72 @@ class Reader:
             return None  # a change that moves every unit's figures
         return self._combine(plan, source, marked)
 
+    def _indexes(self, plan: Plan, month: int) -> list[int]:
+        """The periods a row of this month counts in."""
+        if not plan.stock:
+            index = self.months.get(month)
+            return [] if index is None else [index]
+        found = []
+        for index, period in enumerate(self.periods):
+            last = period.end.year * 100 + period.end.month
+            first = 0 if plan.stock == "ever" else period.end.year * 100 + 1
+            if first <= month <= last:
+                found.append(index)
+        return found
+
     def _combine(self, plan: Plan, source, marked: dict[int, str]) -> dict:
         from danchu.steering.indicators import _component_names, _source_figures
 
         scope = self.scope
         extra = {u.pk for u in scope.extra}
-        months = sorted(self.months)
-        children = Unit.objects.filter(parent=scope.unit).values("pk")
+        children = self._children
+        last = max(self.months)
+        if plan.stock == "ever":
+            first = 0  # every month up to the last period's end
+        elif plan.stock == "year":
+            first = min(p.end.year for p in self.periods) * 100 + 1
+        else:
+            first = min(self.months)
+        # One index range per unit (source, unit, month); the rows not needed are skipped below.
         rows = MonthlySummary.objects.filter(
-            Q(subtree=True, unit__in=children)
-            | Q(subtree=True, unit_id__in=extra)
-            | Q(subtree=False, unit_id__in=[scope.unit.pk, *marked]),
             source=plan.source,
-            month__gte=months[0],
-            month__lte=months[-1],
-        ).values_list("unit_id", "month", "subtree", "deadline", "owed", *plan.stored)
+            unit_id__in=sorted({*children, *extra, scope.unit.pk, *marked}),
+            month__gte=first,
+            month__lte=last,
+        ).values_list("unit_id", "month", "subtree", "deadline", "owed", *plan.detail, *plan.stored)
         width = len(plan.stored)
+        skip = 5 + len(plan.detail)
         sums: dict[tuple[str, int], list[int]] = {}
+        details: dict[tuple[str, int], list[dict]] = {}
 
-        def add(group: str, index: int, row, sign: int) -> None:
-            target = sums.setdefault((group, index), [0] * (width + 1))
+        def add(group: str, row, sign: int) -> None:
             deadline, owed = row[3], row[4]
-            if deadline is not None and deadline < self.today:
-                target[width] += sign * owed
-            for i, value in enumerate(row[5:]):
-                target[i] += sign * value
+            for index in self._indexes(plan, row[1]):
+                target = sums.setdefault((group, index), [0] * (width + 1))
+                if deadline is not None and deadline < self.today:
+                    target[width] += sign * owed
+                for i, value in enumerate(row[skip:]):
+                    target[i] += sign * value
+                if plan.detail:
+                    # The source's computed components read these per row, `n` times.
+                    details.setdefault((group, index), []).append(
+                        dict(zip(plan.detail, row[5:skip], strict=True)) | {"n": sign * row[skip]}
+                    )
 
         for row in rows:
-            unit_id, month, subtree = row[0], row[1], row[2]
-            index = self.months.get(month)
-            if index is None:
-                continue
+            unit_id, subtree = row[0], row[2]
             if subtree:
-                add(f"p{unit_id}" if unit_id in extra else str(unit_id), index, row, 1)
+                # A child's or a predecessor's subtree (the unit's own is not a group).
+                if unit_id in extra:
+                    add(f"p{unit_id}", row, 1)
+                elif unit_id in children:
+                    add(str(unit_id), row, 1)
                 continue
             if unit_id == scope.unit.pk:
-                add("", index, row, 1)  # the unit's own records
+                add("", row, 1)  # the unit's own records
             if unit_id in marked:
                 # A changed unit: its summary rows leave the sum, its records come live.
-                add(_group_of(marked[unit_id], scope), index, row, -1)
+                add(_group_of(marked[unit_id], scope), row, -1)
         names = _component_names(source)
         result: dict[tuple[str, int], dict] = {}
         for key, values in sums.items():
@@ -568,6 +669,13 @@ class Reader:
             result[key] = dict.fromkeys(names, 0) | stored
             if plan.derive:
                 result[key] |= plan.derive(stored, values[width])
+        if details:
+            # Every group's rows in one call, as the live count does (one calendar read).
+            keys = [k for k, rows in details.items() for _r in rows]
+            flat = [r for rows in details.values() for r in rows]
+            for key, parts in zip(keys, source.computed(flat, self.today), strict=True):
+                for name, value in parts.items():
+                    result[key][name] += value
         if marked:
             live = _source_figures(source, scope, self.periods, self.today, only_units=list(marked))
             for key, values in live.items():

@@ -15,7 +15,12 @@ from django.db import connection
 from django.db.models import F
 
 from danchu.accounts.permissions import SYSTEM
-from danchu.consultations.models import Consultation, OpinionGroup
+from danchu.consultations.models import (
+    Consultation,
+    ConventionReview,
+    ConventionVersion,
+    OpinionGroup,
+)
 from danchu.decisions.models import Matter
 from danchu.disclosures.models import Art11Item, Notice, Posting
 from danchu.petitions.models import Petition
@@ -26,7 +31,7 @@ from danchu.steering.periods import parse_period
 from danchu.units import services as unit_services
 from danchu.units.models import Unit
 
-from .conftest import TODAY, consultation, matter, notice, petition
+from .conftest import TODAY, consultation, convention, matter, notice, petition
 
 D = dt.date
 H2 = parse_period("2026H2")
@@ -35,6 +40,7 @@ PERIODS = [
     (parse_period("2026Q3"), parse_period("2026Q3").back(4)),
     (parse_period("2026-08"), parse_period("2026-08").back(4)),
     (parse_period("2026"), parse_period("2026").back(2)),
+    (parse_period("2027Q1"), parse_period("2027Q1").back(4)),
 ]
 
 
@@ -71,7 +77,40 @@ def records(province, commune, village, second_village, other_commune):
     petition(commune, D(2026, 10, 2), status="verifying", due_on=D(2026, 10, 30))  # overdue
     petition(other_village, D(2025, 12, 3), late=True, rating=3, days=20)
     petition(other_commune, D(2026, 4, 3), status="accepted")  # no due date yet
-    return {"other_village": other_village}
+    # Recognitions: received Mon 2 Nov 2026, due Mon 9 Nov (05 working days).
+    matter(
+        village, D(2026, 10, 30), item=3, received_on=D(2026, 11, 2), recognised_on=D(2026, 11, 9)
+    )
+    matter(
+        second_village,
+        D(2026, 10, 30),
+        item=4,
+        received_on=D(2026, 11, 2),
+        recognised_on=D(2026, 11, 10),
+    )  # late
+    matter(second_village, D(2026, 10, 30), item=4, received_on=D(2026, 11, 16))  # overdue
+    matter(village, D(2026, 10, 30), item=3, received_on=D(2026, 11, 25))  # not yet due
+    matter(
+        other_village, D(2026, 3, 2), item=3, received_on=D(2026, 3, 4), refused_on=D(2026, 3, 20)
+    )
+    # Conventions in force from their first recognised text; reviews counted once a year.
+    convention(village, recognised_on=D(2024, 5, 1), reviewed_on=D(2026, 11, 18))
+    convention(second_village, recognised_on=D(2025, 1, 10), reviewed_on=D(2025, 12, 1))
+    late = convention(other_village, recognised_on=D(2026, 8, 15), reviewed_on=D(2026, 9, 1))
+    version = late.versions.get()
+    for day in (D(2027, 1, 5),):
+        ConventionReview.objects.create(
+            convention=late,
+            version=version,
+            year=day.year,
+            reviewed_on=day,
+            form="meeting",
+            chair_name="Trần Văn Hùng",
+            front_head_name="Đỗ Thị Hạnh",
+            findings="Phù hợp",
+            outcome="keep",
+        )
+    return {"other_village": other_village, "late_convention": late}
 
 
 def _flat(result):
@@ -120,14 +159,18 @@ def all_units(province, commune, other_commune, *more):
 def test_each_plan_holds_exactly_its_sources_components_and_none_depends_on_the_day():
     for key, plan in summary.PLANS.items():
         source = ind.SOURCES[key]
-        assert source.computed is None and not source.stock
+        assert bool(source.stock) == bool(plan.stock)
+        assert tuple(source.computed_from) == plan.detail
         derived = set(plan.derive(dict.fromkeys(plan.stored, 0), 0)) if plan.derive else set()
-        assert set(plan.stored) | derived == {c.name for c in source.components}
+        assert set(plan.stored) | derived | set(source.computed_names) == set(
+            ind._component_names(source)
+        )
         assert not set(plan.stored) & derived
         for component in source.components:
             if component.name not in plan.stored:
                 continue
-            assert component.distinct is None
+            # A stock counts the records it summarises once each; a flow counts rows.
+            assert component.distinct == (plan.distinct if plan.stock else None)
             # The same condition on any day and in any period (Q objects compare by value).
             one = component.where(parse_period("2026-01"), D(2026, 1, 1))
             other = component.where(parse_period("2019"), D(2031, 7, 9))
@@ -160,7 +203,9 @@ def test_after_a_refresh_the_summary_gives_the_live_figures(
     assert values["petitions_received"] == 6
     assert values["petitions_overdue_open"] == 2
     assert values["petitions_late_or_overdue"] == 3
-    assert values["households_on_roll"] == 230
+    assert values["households_on_roll"] == 630
+    assert values["recognitions_overdue"] == 1 and values["recognitions_on_time"] == 1
+    assert values["conventions_in_force"] == 2 and values["conventions_reviewed"] == 1
 
 
 def test_owed_petitions_are_judged_on_the_day_asked(records, commune):
@@ -197,9 +242,26 @@ def test_changes_after_a_refresh_are_counted_from_the_records(
     OpinionGroup.objects.filter(consultation__closes_on=D(2026, 9, 30)).update(answer="")
     Consultation.objects.filter(unit=other_commune).update(status="closed")
     petition(second_village, D(2026, 12, 1), status="received", due_on=D(2026, 11, 25))
+    # A recognition decided, another refused; a convention's new text and a new review.
+    Matter.objects.filter(unit=second_village, received_on=D(2026, 11, 16)).update(
+        recognised_on=D(2026, 11, 26)
+    )
+    Matter.objects.filter(unit=village, received_on=D(2026, 11, 25)).update(
+        refused_on=D(2026, 11, 26)
+    )
+    late = records["late_convention"]
+    ConventionVersion.objects.create(
+        convention=late, number=2, text="Bản sửa", stage="recognised", recognised_on=D(2026, 7, 1)
+    )
+    ConventionReview.objects.filter(convention=late, reviewed_on=D(2026, 9, 1)).update(
+        reviewed_on=D(2026, 12, 20)
+    )
     marked = set(SummaryMark.objects.values_list("source", "unit_id"))
     assert ("petitions", village.pk) in marked and ("notices", commune.pk) in marked
     assert ("opinions", commune.pk) in marked and ("matters", second_village.pk) in marked
+    assert ("recognitions", village.pk) in marked
+    assert ("conventions", records["other_village"].pk) in marked
+    assert ("convention_reviews", records["other_village"].pk) in marked
     assert_equal_everywhere(units)
     # A refresh takes the changes in and clears the marks.
     summary.refresh()
@@ -318,3 +380,15 @@ def test_triggers_dropped_by_a_table_rebuild_come_back_and_the_summary_is_droppe
     assert not SummaryState.objects.exists()  # counted live until the next refresh
     summarised, live, given = compare(commune, H2, H2.back(4))
     assert summarised == live and given == []
+
+
+def test_a_change_of_the_working_day_calendar_needs_no_refresh(records, commune):
+    from danchu.workdays.models import DayOverride
+
+    summary.refresh()
+    # Saturday 7 Nov 2026 made a working day: the recognition received on 2 Nov is due a
+    # day earlier, and the one decided on 10 Nov is late by one more day.
+    DayOverride.objects.create(date=D(2026, 11, 7), is_working_day=True, reason="Làm bù")
+    assert not SummaryMark.objects.exists()
+    summarised, live, given = compare(commune, H2, H2.back(4))
+    assert summarised == live and "recognitions" in given
