@@ -108,7 +108,8 @@ class TermOut(Schema):
     village: str = Field(..., alias="village.code")
     person: PersonOut
     office: str
-    election_id: int
+    election_id: int | None = Field(..., description="null for a term recorded from paper")
+    basis: str = Field(..., description="the recognition decision of a term recorded from paper")
     started_on: dt.date
     months: int
     planned_end_on: dt.date
@@ -254,6 +255,16 @@ class DismissalIn(Schema):
     submitted_by_name: Annotated[str, Field(max_length=200)] = ""
 
 
+class ExistingTermIn(Schema):
+    office: str = Field(..., description="village_head, inspection_board or investment_board")
+    person_id: Id = Field(..., description="a person of a household of the village")
+    started_on: dt.date = Field(..., description="the recognition date")
+    ends_on: dt.date
+    basis: Annotated[str, Field(max_length=300)] = Field(
+        ..., description="the recognition decision: number and date"
+    )
+
+
 class ActingHeadIn(Schema):
     person_id: Id = Field(..., description="a person of a household of the village")
     appointed_on: dt.date
@@ -390,6 +401,29 @@ def list_terms(request, code: str):
         .prefetch_related("extensions")
         .order_by("-started_on", "-pk")
     )
+
+
+@router.post(
+    "/units/{code}/terms",
+    response={201: TermOut, 422: ErrorOut},
+    auth=BearerToken(),
+    summary="Record a running term elected before the commune used danchu (Law Art 21(2))",
+)
+@coded
+def record_existing_term(request, code: str, payload: ExistingTermIn):
+    village = _village(code)
+    if payload.office not in elections.Office.values:
+        raise ValidationError(_("Chức danh không hợp lệ."), code="bad_office")
+    # The role first, so that nobody learns from the answer who lives where.
+    permissions.require(
+        request.auth, elections.recognition_permission(payload.office), village.parent
+    )
+    data = payload.dict()
+    person = _villager(village, data.pop("person_id"))
+    term = elections.record_existing_term(
+        actor=request.auth, village=village, person=person, **data
+    )
+    return Status(201, term)
 
 
 @router.get(

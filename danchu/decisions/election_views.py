@@ -110,6 +110,16 @@ def _dismissal_grounds(user, village: Unit) -> list[str]:
     return grounds
 
 
+def _recording_offices(user, village: Unit) -> list[str]:
+    """The offices whose running terms this user may record from paper: those whose results
+    their body recognises (Law Art 21(2))."""
+    return [
+        office
+        for office in Office.values
+        if permissions.can(user, elections.recognition_permission(office), village.parent)
+    ]
+
+
 # --- the page of a unit ---------------------------------------------------------------------
 
 
@@ -169,6 +179,9 @@ def _village_page(request: HttpRequest, village: Unit, forms_in: dict | None = N
             context["extension_form"] = forms.ExtensionForm()
         elif permissions.can(user, "decisions.recognise_front", village.parent):
             context["extension_form"] = forms.ExtensionForm()
+        offices = _recording_offices(user, village)
+        if offices:
+            context["existing_form"] = forms.ExistingTermForm(village=village, offices=offices)
         context["may_extend"] = {
             term.pk
             for term in context["terms"]
@@ -194,7 +207,9 @@ def commune_overview(commune: Unit, today: dt.date | None = None) -> dict:
     term ends, the election under way, and the new elections overdue (NĐ 59 Art 9(3))."""
     today = today or timezone.localdate()
     villages = list(
-        Unit.objects.current(today).filter(parent=commune, kind=Unit.Kind.VILLAGE).order_by("name")
+        Unit.objects.current(today)
+        .filter(parent=commune, kind=Unit.Kind.VILLAGE)
+        .order_by("sort_key")  # Vietnamese alphabetical order
     )
     in_office = Q(ended_on__isnull=True) | Q(ended_on__gt=today)
     terms = {
@@ -373,6 +388,25 @@ def extend_term(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         lambda: elections.extend_term(actor=request.user, term=term, **form.cleaned_data),
         _("Đã ghi quyết định kéo dài nhiệm kỳ."),
     )
+
+
+@require_POST
+@login_required
+def record_existing_term(request: HttpRequest, code: str) -> HttpResponse:
+    village = _village_post(request, code)
+    offices = _recording_offices(request.user, village)
+    if not offices:
+        raise PermissionDenied(_("Bạn không có quyền ghi nhận nhiệm kỳ tại thôn này."))
+    form = forms.ExistingTermForm(request.POST, village=village, offices=offices)
+    done, _term = submit_form(
+        request,
+        form,
+        lambda d: elections.record_existing_term(actor=request.user, village=village, **d),
+        _("Đã ghi nhận nhiệm kỳ đang diễn ra."),
+    )
+    if done:
+        return redirect("decisions:elections", village.code)
+    return _village_page(request, village, {"existing_form": form}, status=422)
 
 
 @require_POST

@@ -763,6 +763,80 @@ def start_term(*, actor, election: Election) -> Term:
     return term
 
 
+@transaction.atomic
+def record_existing_term(
+    *,
+    actor,
+    village: Unit,
+    office: str,
+    person: Person,
+    started_on: dt.date,
+    ends_on: dt.date,
+    basis: str,
+) -> Term:
+    """A term that began before the commune used danchu, recorded from its recognition decision
+    (Law Art 21(2): UBND xã for a head, UBMTTQ xã for a board member), so that the village's
+    head, the term's end and the 60-day clocks are known from the first day. Only the body
+    that recognised it records it; it changes nothing already in danchu."""
+    _village(village)
+    if office not in Office.values:
+        raise ValidationError(_("Chức danh không hợp lệ."), code="bad_office")
+    permissions.require(actor, recognition_permission(office), _commune(village))
+    basis = _clean(basis, 300)
+    if not basis:
+        raise ValidationError(
+            _("Hãy ghi số, ngày quyết định công nhận kết quả bầu (Điều 21 khoản 2 Luật 10/2022)."),
+            code="basis_required",
+        )
+    _not_future(started_on, _("Ngày bắt đầu nhiệm kỳ"))
+    if ends_on <= timezone.localdate():
+        raise ValidationError(
+            _("Chỉ ghi nhận nhiệm kỳ đang diễn ra; nhiệm kỳ này đã kết thúc."), code="term_over"
+        )
+    if ends_on <= started_on:
+        raise ValidationError(_("Ngày hết nhiệm kỳ phải sau ngày bắt đầu."), code="bad_end")
+    if (
+        office == Office.VILLAGE_HEAD
+        and ActingHead.objects.filter(village=village, ended_on__isnull=True).exists()
+    ):
+        raise ValidationError(
+            _("Thôn đang có Trưởng thôn lâm thời; Trưởng thôn mới nhận nhiệm vụ qua bầu cử."),
+            code="acting_head_serving",
+        )
+    months = max(1, (ends_on.year - started_on.year) * 12 + ends_on.month - started_on.month)
+    try:
+        with transaction.atomic():
+            term = Term.objects.create(
+                village=village,
+                person=person,
+                office=office,
+                election=None,
+                basis=basis,
+                started_on=started_on,
+                months=months,
+                planned_end_on=ends_on,
+                ends_on=ends_on,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("Chức danh này đã có người đang giữ."), code="office_taken"
+        ) from None
+    record(
+        actor=actor,
+        action="decisions.term_recorded",
+        obj=term,
+        unit=village,
+        payload={
+            "person": person.pk,
+            "office": office,
+            "from": started_on,
+            "to": ends_on,
+            "basis": basis,
+        },
+    )
+    return term
+
+
 def _close_predecessors(village: Unit, office: str, start: dt.date) -> None:
     """The previous holder leaves when the new one is recognised (or left at the term's end)."""
     for previous in Term.objects.select_for_update().filter(

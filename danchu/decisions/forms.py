@@ -5,7 +5,15 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danchu.decisions.models import Candidacy, Dismissal, Form, Item, MeetingSession, ProceduralVote
+from danchu.decisions.models import (
+    Candidacy,
+    Dismissal,
+    Form,
+    Item,
+    MeetingSession,
+    Office,
+    ProceduralVote,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -418,3 +426,30 @@ class TermLengthForm(forms.Form):
         choices=[(30, _("2 năm 6 tháng (30 tháng)")), (60, _("5 năm (60 tháng)"))],
     )
     basis = forms.CharField(label=_("Căn cứ (văn bản của tỉnh)"), max_length=300, required=False)
+
+
+class ExistingTermForm(forms.Form):
+    office = forms.ChoiceField(label=_("Chức danh"), choices=Office.choices)
+    person = VillagePersonField(
+        label=_("Người đang giữ chức"),
+        queryset=None,
+        error_messages={
+            "required": _("Hãy chọn người đang giữ chức."),
+            "invalid_choice": _("Người này không thuộc hộ nào của thôn."),
+        },
+    )
+    started_on = _date(_("Bắt đầu nhiệm kỳ (ngày công nhận)"))
+    ends_on = _date(_("Hết nhiệm kỳ"))
+    basis = forms.CharField(
+        label=_("Quyết định công nhận (số, ngày)"),
+        max_length=300,
+        help_text=_("Ví dụ: Quyết định số 112/QĐ-UBND ngày 15/6/2024 của UBND xã."),
+    )
+
+    def __init__(self, *args, village, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = village_people(village)
+        if offices is not None:
+            self.fields["office"].choices = [
+                c for c in self.fields["office"].choices if c[0] in offices
+            ]

@@ -71,6 +71,7 @@ urlpatterns = [
     path("<str:code>/elections/create/", ev.create_election, name="election_create"),
     path("<str:code>/elections/term-length/", ev.set_term_length, name="term_length"),
     path("<str:code>/elections/acting-head/", ev.appoint_acting_head, name="acting_head"),
+    path("<str:code>/elections/existing-term/", ev.record_existing_term, name="existing_term"),
     path("<str:code>/elections/<int:pk>/", ev.election_detail, name="election"),
     path("<str:code>/elections/<int:pk>/reschedule/", ev.reschedule, name="election_reschedule"),
     path("<str:code>/elections/<int:pk>/team/", ev.appoint_team, name="election_team"),

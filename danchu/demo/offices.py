@@ -5,7 +5,10 @@
   result and his term started;
 - Thôn Vân Đình prepares its election in 14 days: the Chair's decision, the team, the public
   announcement and two candidates are recorded;
-- Thôn Hòa Xá is led by an acting head the commune named with the Front's agreement.
+- Thôn Hòa Xá is led by an acting head the commune named with the Front's agreement;
+- the other villages' heads, and Đông Lỗ's Ban TTND member, were elected before the commune
+  used danchu: their running terms are recorded from the recognition decisions, Vân Đình's
+  ending in 16 days (hence its election).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.utils import timezone
 from danchu.accounts.permissions import SYSTEM
 from danchu.decisions import elections
 from danchu.decisions import services as decisions
-from danchu.decisions.models import ActingHead, Election, Matter, TermSetting
+from danchu.decisions.models import ActingHead, Election, Matter, Term, TermSetting
 from danchu.people.models import Person
 from danchu.units.models import Unit
 
@@ -52,6 +55,23 @@ def seed(commune: Unit, progress: Progress) -> None:
             basis="Nghị quyết của HĐND thành phố về tổ chức và hoạt động của thôn, tổ dân phố",
         )
     villages = {u.code: u for u in Unit.objects.filter(parent=commune, kind=Unit.Kind.VILLAGE)}
+    recorded = 0
+    for code, office, name, year, started_ago, ends_in, basis in EXISTING_TERMS:
+        village = villages[code]
+        if Term.objects.filter(village=village, office=office).exists():
+            continue
+        elections.record_existing_term(
+            actor=SYSTEM,
+            village=village,
+            office=office,
+            person=_villager(village, name, year, 7),
+            started_on=_days(started_ago),
+            ends_on=_days(-ends_in),
+            basis=basis % {"day": f"{_days(started_ago):%d/%m/%Y}"},
+        )
+        recorded += 1
+    if recorded:
+        progress(f"  {recorded} nhiệm kỳ đang diễn ra được ghi nhận theo quyết định công nhận")
     for step in (_elected_today, _in_preparation, _acting_head):
         village = villages[step.village]
         if (
@@ -62,6 +82,27 @@ def seed(commune: Unit, progress: Progress) -> None:
         with transaction.atomic():
             line = step(village)
         progress(f"  {village.name}: {line}")
+
+
+UBND = "Quyết định số %s/QĐ-UBND ngày %%(day)s của UBND xã"
+EXISTING_TERMS = [
+    # (village, office, holder, year of birth, started days ago, ends in days, decision)
+    ("10402-03", "village_head", "Nguyễn Văn Thắng", 1969, 1600, 225, UBND % "86"),
+    ("10402-04", "village_head", "Phạm Văn Khoa", 1961, 1810, 16, UBND % "41"),
+    ("10402-05", "village_head", "Vũ Thị Nga", 1974, 700, 1125, UBND % "152"),
+    ("10402-06", "village_head", "Lê Văn Cường", 1978, 1200, 625, UBND % "97"),
+    ("10402-07", "village_head", "Trịnh Văn Sơn", 1966, 1500, 325, UBND % "63"),
+    ("10402-08", "village_head", "Đặng Thị Hoa", 1971, 400, 1425, UBND % "204"),
+    (
+        "10402-01",
+        "inspection_board",
+        "Nguyễn Văn Bình",
+        1965,
+        850,
+        975,
+        "Quyết định số 15/QĐ-MTTQ ngày %(day)s của Ban Thường trực UBMTTQ xã",
+    ),
+]
 
 
 def _prepare(village: Unit, *, meeting_in: int, candidates, decided_ago: int) -> Election:

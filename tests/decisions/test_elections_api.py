@@ -416,3 +416,28 @@ def test_an_investment_board_election_on_the_web_and_through_the_api(village, vi
         client_for(None).get(f"{API}/units/{village.code}/offices").json()["investment_boards"]
         == []
     )
+
+
+def test_a_term_elected_on_paper_through_the_api(village, commune):
+    chair = make_user("chutich", Role.COMMUNE_CHAIR, commune)
+    head = make_user("truongthon", Role.VILLAGE_HEAD, village)
+    person = add_households(village, 2)[0].representative
+    payload = {
+        "office": "village_head",
+        "person_id": person.pk,
+        "started_on": str(TODAY - days(700)),
+        "ends_on": str(TODAY + days(400)),
+        "basis": "QĐ 98/QĐ-UBND ngày 02/01/2025",
+    }
+    assert _post(f"{API}/units/{village.code}/terms", payload, head).status_code == 403
+    outsider = _post(f"{API}/units/{village.code}/terms", dict(payload, person_id=999999), chair)
+    assert outsider.json()["code"] == "not_of_village"
+    bad = _post(f"{API}/units/{village.code}/terms", dict(payload, office="x"), chair)
+    assert bad.json()["code"] == "bad_office"
+    made = _post(f"{API}/units/{village.code}/terms", payload, chair)
+    assert made.status_code == 201 and made.json()["election_id"] is None
+    assert made.json()["basis"] == "QĐ 98/QĐ-UBND ngày 02/01/2025"
+    taken = _post(f"{API}/units/{village.code}/terms", payload, chair)
+    assert taken.json()["code"] == "office_taken"
+    head_now = client_for(None).get(f"{API}/units/{village.code}/offices").json()["head"]
+    assert head_now["person"]["id"] == person.pk and head_now["until"] == str(TODAY + days(400))

@@ -303,3 +303,60 @@ def test_the_province_sets_its_term(province, village):
 @pytest.mark.parametrize("kind", ["nation"])
 def test_the_nation_has_no_elections_page(kind, nation):
     assert client_for(None).get(f"/u/{nation.code}/elections/").status_code == 404
+
+
+def test_a_term_elected_on_paper_is_recorded_by_the_body_that_recognised_it(
+    village, chair, front, village_head, commune
+):
+    person = add_households(village, 2)[0].representative
+    url = f"/u/{village.code}/elections/existing-term/"
+    data = {
+        "office": "village_head",
+        "person": person.pk,
+        "started_on": str(TODAY - days(900)),
+        "ends_on": str(TODAY + days(30)),
+        "basis": "Quyết định số 112/QĐ-UBND ngày 15/6/2024 của UBND xã",
+    }
+    assert (
+        "Ghi nhận nhiệm kỳ đang diễn ra"
+        in client_for(chair).get(f"/u/{village.code}/elections/").content.decode()
+    )
+    assert client_for(village_head).post(url, data).status_code == 403
+    # The Front records board members only: its form does not offer the village head.
+    assert client_for(front).post(url, data).status_code == 422
+    events = Event.objects.count()
+    for bad in (
+        {"basis": ""},
+        {"ends_on": str(TODAY - days(1))},
+        {"started_on": str(TODAY + days(1))},
+    ):
+        assert client_for(chair).post(url, {**data, **bad}).status_code == 422
+    assert not Term.objects.exists() and Event.objects.count() == events
+    assert client_for(chair).post(url, data).status_code == 302
+    term = Term.objects.get()
+    assert term.election is None and term.basis.startswith("Quyết định số 112")
+    assert elections.current_head(village).person == person
+    # A second head is refused; the commune sees the term ending within 180 days.
+    again = client_for(chair).post(url, data)
+    assert again.status_code == 422 and "đang giữ" in again.content.decode()
+    overview = client_for(None).get(f"/u/{commune.code}/elections/").content.decode()
+    assert "sắp hết" in overview and person.full_name in overview
+    village_page = client_for(None).get(f"/u/{village.code}/elections/").content.decode()
+    assert "112/QĐ-UBND" in village_page
+    # The Front records a Ban TTND member.
+    member = {**data, "office": "inspection_board", "basis": "QĐ 05/QĐ-MTTQ"}
+    assert client_for(front).post(url, member).status_code == 302
+    assert Term.objects.filter(office="inspection_board").count() == 1
+
+
+def test_villages_are_listed_in_vietnamese_order(commune):
+    from tests.conftest import _unit
+
+    for code, name in (
+        ("10402-21", "Thôn Đông Lỗ"),
+        ("10402-22", "Thôn Vân Đình"),
+        ("10402-23", "Thôn Dương Xá"),
+    ):
+        _unit("village", code, name, commune)
+    page = client_for(None).get(f"/u/{commune.code}/elections/").content.decode()
+    assert page.index("Thôn Dương Xá") < page.index("Thôn Đông Lỗ") < page.index("Thôn Vân Đình")

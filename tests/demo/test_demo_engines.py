@@ -118,15 +118,22 @@ def test_demo_village_heads_one_elected_one_in_preparation_one_acting(demo):
     dong_lo = Unit.objects.get(code="10402-01")
     head = elections.current_head(dong_lo)
     assert head.person.full_name == "Trần Văn Hùng" and not head.acting
-    term = Term.objects.get(village=dong_lo)
+    term = Term.objects.get(village=dong_lo, office="village_head")
     assert term.months == 60 and term.election.matter.recognised_on == term.started_on
     van_dinh = Election.objects.get(matter__unit__code="10402-04")
     assert van_dinh.matter.status == "draft" and van_dinh.announced_on is not None
     assert elections.preparation_missing(van_dinh.matter) == []
     assert van_dinh.candidacies.count() == 2
     assert elections.current_head(Unit.objects.get(code="10402-02")).acting
+    # Every other village's head was elected on paper and is recorded with its decision.
+    for code in ("10402-03", "10402-05", "10402-06", "10402-07", "10402-08"):
+        head = elections.current_head(Unit.objects.get(code=code))
+        assert head is not None and not head.acting and head.term.basis.startswith("Quyết định")
+    ending = elections.current_head(Unit.objects.get(code="10402-04"))
+    assert ending.until > van_dinh.meeting_on  # the election comes before the term ends
     client = client_for(None)
     overview = client.get("/u/10402/elections/").content.decode()
     assert "Trần Văn Hùng" in overview and "Ngô Văn Thành" in overview and "lâm thời" in overview
+    assert "trống" not in overview and "sắp hết" in overview
     page = client.get(f"/u/10402-04/elections/{van_dinh.pk}/").content.decode()
     assert "Hoàng Văn Long" in page and "Bùi Thị Hương" in page and "Lê Thị Mai" in page

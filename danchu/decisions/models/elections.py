@@ -153,7 +153,12 @@ class Term(models.Model):
     village = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="terms")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="terms")
     office = models.CharField(max_length=16, choices=Office.choices)
-    election = models.OneToOneField(Election, on_delete=models.PROTECT, related_name="term")
+    # Null for a term recorded from paper: elected and recognised before the commune used
+    # danchu (`record_existing_term`), with the recognition decision in `basis`.
+    election = models.OneToOneField(
+        Election, null=True, blank=True, on_delete=models.PROTECT, related_name="term"
+    )
+    basis = models.CharField(_("căn cứ (quyết định công nhận)"), max_length=300, blank=True)
     started_on = models.DateField(_("ngày bắt đầu (ngày công nhận)"))
     months = models.PositiveSmallIntegerField(_("nhiệm kỳ (tháng)"))
     planned_end_on = models.DateField(_("hết nhiệm kỳ theo quy định"))
