@@ -467,7 +467,10 @@ class MonthlySummary(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["source", "unit", "month"], name="steering_summary_lookup"),
+            # A reader's ranges: subtree or own rows of a few units, some sources and months.
+            models.Index(
+                fields=["subtree", "unit", "source", "month"], name="steering_summary_lookup"
+            ),
         ]
         verbose_name = _("tổng hợp theo tháng")
         verbose_name_plural = _("tổng hợp theo tháng")

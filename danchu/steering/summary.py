@@ -46,7 +46,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, connections, transaction
-from django.db.models import Case, CharField, Count, DateField, F, Min, Q, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -444,7 +459,7 @@ def _own_rows(plan: Plan, source, today: dt.date) -> tuple[str, tuple]:
     values += [f"COALESCE(s.{quote(n)}, 0)" if n in plan.stored else "0" for n in VALUE_COLUMNS]
     insert = (
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"SELECT {', '.join(values)} FROM ({sql}) s"
+        f"SELECT {', '.join(values)} FROM ({sql}) s ORDER BY 2, 3"  # a unit's rows together
     )
     return insert, (plan.source, False, *params)
 
@@ -466,7 +481,7 @@ def _subtree_rows(plan: Plan) -> tuple[str, tuple]:
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
         f"SELECT %s, up.ancestor_id, {keys}, %s, {sums} FROM {table} s "
         f"JOIN up ON up.unit_id = s.unit_id WHERE s.source = %s AND s.subtree = %s "
-        f"GROUP BY up.ancestor_id, {keys}"
+        f"GROUP BY up.ancestor_id, {keys} ORDER BY up.ancestor_id, s.month"
     )
     return sql, (plan.source, False, plan.source, True, plan.source, False)
 
@@ -532,6 +547,10 @@ def _month_index(periods) -> dict[int, int] | None:
     return index
 
 
+def _date(value):
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
 def _group_of(path: str, scope) -> str:
     """The group of a unit's records, as `Scope.group_expression` computes it in SQL."""
     for unit in scope.extra:
@@ -552,12 +571,15 @@ class Reader:
         nested = any(a != b and b.startswith(a) for a in paths for b in paths)
         self.usable = self.months is not None and not nested
         self._states = None
-        self._marks = None
+        self._marks: dict[str, dict] = {}
+        self._rows: dict[str, list] = {}
         self._children: set[int] = set()
 
     def _load(self) -> None:
+        """Read the states, the marks in the scope and every usable source's rows: four
+        queries for the whole dashboard."""
         self._states = {s.source: s for s in SummaryState.objects.filter(source__in=list(PLANS))}
-        self._marks = {}
+        self._marks, self._rows = {}, {}
         if not self._states:
             return
         # The groups by path are the unit's children: the refresh checked that every path
@@ -566,17 +588,98 @@ class Reader:
             Unit.objects.filter(parent=self.scope.unit).values_list("pk", flat=True)
         )
         inside = Unit.objects.filter(self.scope.q("path")).values("pk")
+        path = Unit.objects.filter(pk=OuterRef("unit_id")).values("path")[:1]
         marks = (
             SummaryMark.objects.filter(source__in=list(self._states))
             .filter(Q(unit_id__isnull=True) | Q(unit_id__in=inside))
-            .values_list("source", "unit_id")
+            .annotate(path=Subquery(path))
+            .values_list("source", "unit_id", "path")
             .distinct()
         )
-        found = list(marks)
-        ids = {u for _s, u in found if u is not None}
-        paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path")) if ids else {}
-        for source, unit_id in found:
-            self._marks.setdefault(source, {})[unit_id] = paths.get(unit_id)
+        for source, unit_id, unit_path in marks:
+            self._marks.setdefault(source, {})[unit_id] = unit_path
+        usable = [key for key in self._states if self._usable(key)]
+        if not usable:
+            return
+        marked = {u for key in usable for u in self._marks.get(key, {})}
+        groups = sorted({*self._children, *(u.pk for u in self.scope.extra)})
+        own = sorted({self.scope.unit.pk, *marked})
+        # The rows wanted: the subtree rows of the children and predecessors, the own rows
+        # of the unit and of the changed units (index: subtree, unit, source, month), in
+        # the months each source's periods need.
+        last = max(self.months)
+        months = Q()
+        for key in usable:
+            stock = PLANS[key].stock
+            if stock == "ever":
+                first = 0  # every month up to the last period's end
+            elif stock == "year":
+                first = min(p.end.year for p in self.periods) * 100 + 1
+            else:
+                first = min(self.months)
+            months |= Q(source=key, month__gte=first)
+        wanted = Q(subtree=True, unit_id__in=groups) | Q(subtree=False, unit_id__in=own)
+        wanted &= months & Q(month__lte=last)
+        # The database adds the months up: a flow's row goes to its period (its `key`); a
+        # stock's keeps its month (it counts in several periods). Owed rows are judged on
+        # the day asked. Each source's components travel in the columns v0, v1, ….
+        flows = [
+            When(month__gte=min(ms), month__lte=max(ms), then=Value(index))
+            for index, ms in self._period_months().items()
+        ]
+        stocks = [k for k in usable if PLANS[k].stock]
+        key = Case(
+            When(source__in=stocks, then=F("month")),
+            *flows,
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+        width = max(len(PLANS[k].stored) for k in usable)
+        slots = {
+            f"v{i}": Sum(
+                Case(
+                    *[
+                        When(source=k, then=F(PLANS[k].stored[i]))
+                        for k in usable
+                        if i < len(PLANS[k].stored)
+                    ],
+                    default=Value(0),
+                    output_field=BigIntegerField(),
+                )
+            )
+            for i in range(width)
+        }
+        rows = (
+            MonthlySummary.objects.filter(wanted)
+            .annotate(_key=key)
+            .values_list("source", "unit_id", "subtree", "_key", *DETAIL_COLUMNS)
+            .annotate(_owed=Sum("owed", filter=Q(deadline__lt=self.today), default=0), **slots)
+            .order_by()
+        )
+        # Read with a plain cursor: thousands of rows without the ORM's per-value converters
+        # (only the two dates need one, on SQLite, which gives them as text).
+        sql, params = rows.query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        for source, unit_id, subtree, key, received, decided, *rest in fetched:
+            row = [unit_id, subtree, key, _date(received), _date(decided), *rest]
+            self._rows.setdefault(source, []).append(row)
+
+    def _period_months(self) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for month, index in self.months.items():
+            found.setdefault(index, []).append(month)
+        return found
+
+    def _usable(self, key: str) -> bool:
+        plan, state = PLANS[key], self._states.get(key)
+        if state is None:
+            return False  # never built
+        if plan.datetime_field and state.time_zone != timezone.get_current_timezone_name():
+            return False  # rule 2
+        # A mark for every unit: a change that moves every unit's figures.
+        return None not in self._marks.get(key, {})
 
     def figures(self, source) -> dict | None:
         """{(group, period index): {component: value}} like `_source_figures`, or None when
@@ -586,26 +689,19 @@ class Reader:
             return None
         if self._states is None:
             self._load()
-        state = self._states.get(source.key)
-        if state is None:
+        if not self._usable(source.key):
             return None
-        if plan.datetime_field and state.time_zone != timezone.get_current_timezone_name():
-            return None  # rule 2
-        marked = self._marks.get(source.key, {})
-        if None in marked:
-            return None  # a change that moves every unit's figures
-        return self._combine(plan, source, marked)
+        return self._combine(plan, source, self._marks.get(source.key, {}))
 
-    def _indexes(self, plan: Plan, month: int) -> list[int]:
-        """The periods a row of this month counts in."""
+    def _indexes(self, plan: Plan, key: int) -> list[int]:
+        """The periods a row counts in: a flow's key is its period; a stock's, its month."""
         if not plan.stock:
-            index = self.months.get(month)
-            return [] if index is None else [index]
+            return [key] if key >= 0 else []
         found = []
         for index, period in enumerate(self.periods):
             last = period.end.year * 100 + period.end.month
             first = 0 if plan.stock == "ever" else period.end.year * 100 + 1
-            if first <= month <= last:
+            if first <= key <= last:
                 found.append(index)
         return found
 
@@ -615,41 +711,27 @@ class Reader:
         scope = self.scope
         extra = {u.pk for u in scope.extra}
         children = self._children
-        last = max(self.months)
-        if plan.stock == "ever":
-            first = 0  # every month up to the last period's end
-        elif plan.stock == "year":
-            first = min(p.end.year for p in self.periods) * 100 + 1
-        else:
-            first = min(self.months)
-        # One index range per unit (source, unit, month); the rows not needed are skipped below.
-        rows = MonthlySummary.objects.filter(
-            source=plan.source,
-            unit_id__in=sorted({*children, *extra, scope.unit.pk, *marked}),
-            month__gte=first,
-            month__lte=last,
-        ).values_list("unit_id", "month", "subtree", "deadline", "owed", *plan.detail, *plan.stored)
+        rows = self._rows.get(plan.source, [])
+        # A row: unit, subtree, key, received_on, decided_on, owed before the day, v0, v1…
         width = len(plan.stored)
-        skip = 5 + len(plan.detail)
         sums: dict[tuple[str, int], list[int]] = {}
         details: dict[tuple[str, int], list[dict]] = {}
 
         def add(group: str, row, sign: int) -> None:
-            deadline, owed = row[3], row[4]
-            for index in self._indexes(plan, row[1]):
+            values = [v or 0 for v in row[6 : 6 + width]]
+            for index in self._indexes(plan, row[2]):
                 target = sums.setdefault((group, index), [0] * (width + 1))
-                if deadline is not None and deadline < self.today:
-                    target[width] += sign * owed
-                for i, value in enumerate(row[skip:]):
+                target[width] += sign * (row[5] or 0)
+                for i, value in enumerate(values):
                     target[i] += sign * value
                 if plan.detail:
                     # The source's computed components read these per row, `n` times.
                     details.setdefault((group, index), []).append(
-                        dict(zip(plan.detail, row[5:skip], strict=True)) | {"n": sign * row[skip]}
+                        {"received_on": row[3], "decided_on": row[4], "n": sign * values[0]}
                     )
 
         for row in rows:
-            unit_id, subtree = row[0], row[2]
+            unit_id, subtree = row[0], row[1]
             if subtree:
                 # A child's or a predecessor's subtree (the unit's own is not a group).
                 if unit_id in extra:
