@@ -5,9 +5,11 @@ period, and the path of the row's unit — and *components*, counts (or sums) ov
 An indicator is a component, or the ratio of two components of one source. Every figure is
 a SQL aggregate: one query per source gives the figures of every child of a unit (a
 province's communes, a commune's villages) and their total; one query per source gives a
-unit's figures over several periods (the trend). Nothing is stored, so a figure can never
-disagree with the records; `records()` lists the rows behind any component, which is what
-the dashboard's figures link to.
+unit's figures over several periods (the trend). Where the monthly summary has been built
+(`danchu.steering.summary`), the same figures are read from it — with the units whose
+records changed since counted live, so a figure never disagrees with the records; tests
+compare both ways. `records()` lists the rows behind any component (always live), which is
+what the dashboard's figures link to.
 
 Records of units that have ended (a merged village) stay under their old unit, which is
 still a child of the same commune: they roll up as their own row. A unit that succeeded

@@ -1,7 +1,8 @@
 """Ban Chỉ đạo: committees, inspections, hot-spot rules and flags, report builds.
 
-Indicators are not stored: they are SQL aggregates over the engines' own records
-(`danchu.steering.indicators`), so a figure can never disagree with the records behind it.
+Indicators are SQL aggregates over the engines' own records (`danchu.steering.indicators`);
+the monthly summary (`MonthlySummary`, `danchu.steering.summary`) only speeds them up and is
+never used where it could disagree with the records behind a figure.
 """
 
 from __future__ import annotations

@@ -392,3 +392,27 @@ def test_a_change_of_the_working_day_calendar_needs_no_refresh(records, commune)
     assert not SummaryMark.objects.exists()
     summarised, live, given = compare(commune, H2, H2.back(4))
     assert summarised == live and "recognitions" in given
+
+
+def test_the_summarised_dashboard_costs_the_same_queries_for_more_villages(
+    records, province, commune
+):
+    from django.test.utils import CaptureQueriesContext
+
+    summary.refresh()
+    with CaptureQueriesContext(connection) as small:
+        ind.breakdown_and_trend(commune, H2, H2.back(4), TODAY)
+    for index in range(6):
+        village = unit_services.create_village(
+            actor=SYSTEM, commune=commune, name=f"Thôn Mới {index}"
+        )
+        notice(village, D(2026, 8, 1 + index))
+        petition(village, D(2026, 9, 1 + index), status="received", due_on=D(2026, 10, 1))
+        matter(village, D(2026, 10, 1 + index))
+    summary.refresh()
+    with CaptureQueriesContext(connection) as large:
+        summarised = ind.breakdown_and_trend(commune, H2, H2.back(4), TODAY)
+    assert len(large) == len(small)
+    # The four reads of the summary and one query per source it does not hold.
+    assert len(large) <= 4 + len(ind.SOURCES) - len(summary.PLANS) + 3
+    assert len(summarised[0].rows) == 9  # eight villages and the commune itself
