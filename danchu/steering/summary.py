@@ -1,7 +1,9 @@
 """The maintained summary behind the steering figures, always equal to the records.
 
-The heavy sources of `danchu.steering.indicators` (notices, matters, consultations, opinions,
-petitions) are summed per unit and per calendar month into `MonthlySummary`:
+The sources of `danchu.steering.indicators` with many records (notices, matters,
+recognitions, consultations, opinions, conventions in force and reviewed, petitions) are
+summed per unit and per calendar month into `MonthlySummary` (the inspections' own few
+records stay live):
 
 - *own* rows (`subtree=False`): the records whose unit is that unit;
 - *subtree* rows (`subtree=True`): the records of the unit and of every unit below it, so a
@@ -13,7 +15,9 @@ Rules that keep the figures equal to the live computation:
 1. Only components that do not depend on the day are stored (a test checks each one's
    condition is the same on any two days). A count that does — petitions "owed and late as
    of today" — is stored per deadline (`owed` on rows with a `deadline`); the reader counts
-   those whose deadline is before the day it judges.
+   those whose deadline is before the day it judges. Recognitions keep the dates received
+   and decided, judged on the working-day calendar when read. Stocks (conventions) count
+   each record once, in the month it starts counting from (`Plan.stock`).
 2. Every period is a whole number of months (a month, quarter, half-year or year), so a
    period's figure is the sum of its months. Months of a date-time (a matter's closing) are
    those of the time zone the summary was built in; read in another, the source is live.
