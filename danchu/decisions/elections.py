@@ -292,13 +292,22 @@ def create_election(
     if by_election_for is not None:
         _check_by_election(by_election_for, village, item, office)
     if not title:
+        from danchu.core.pdf import without_prefix
+        from danchu.decisions.printing import leader_title
+
+        # "Bầu Trưởng thôn Đông Lỗ", "Bầu Tổ trưởng tổ dân phố Thao Chính".
         title = {
-            Office.VILLAGE_HEAD: _("Bầu Trưởng thôn %(village)s"),
+            Office.VILLAGE_HEAD: _("Bầu %(leader)s %(place)s"),
             Office.INSPECTION_BOARD: _("Bầu thành viên Ban Thanh tra nhân dân (%(village)s)"),
             Office.INVESTMENT_BOARD: _(
                 "Bầu thành viên Ban Giám sát đầu tư của cộng đồng: %(project)s (%(village)s)"
             ),
-        }[office] % {"village": village.name, "project": project}
+        }[office] % {
+            "village": village.name,
+            "project": project,
+            "leader": leader_title(village),
+            "place": without_prefix(village),
+        }
     # An election's ballot lists its candidates only; they are added as options later.
     matter = services.create_matter(
         actor=actor, unit=village, item=item, title=title, secret=secret, options=[]

@@ -344,7 +344,7 @@ def test_candidate_list_names_each_candidate_in_ballot_order(village):
         "Mẫu số 05",
         "Ứng Hòa, ngày 22 tháng 11 năm 2026",
         "Hội nghị giới thiệu người ứng cử Trưởng thôn Đông Lỗ",
-        "Về việc: Bầu Trưởng thôn Thôn Đông Lỗ",
+        "Về việc: Bầu Trưởng thôn Đông Lỗ",
         "Chi bộ và Ban công tác Mặt trận thống nhất giới thiệu hai người.",
         "Danh sách người ứng cử (2 người)",
         "1 Nguyễn Thị Hương 1978 Ban công tác Mặt trận giới thiệu",
