@@ -5,6 +5,7 @@ from danchu.steering import views
 app_name = "steering"
 urlpatterns = [
     path("<str:code>/steering/", views.dashboard, name="dashboard"),
+    path("<str:code>/steering/hot-spots/", views.hot_spots, name="hot_spots"),
     path(
         "<str:code>/steering/records/<slug:component>/",
         views.indicator_records,

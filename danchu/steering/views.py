@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -96,14 +97,17 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
                 }
             )
         sections.append({"section": section, "lines": lines})
+    hot_spots = _spot_links(unit, period, services.evaluate(unit, period, today, current=current))
     context = {
         "unit": unit,
         "period": period,
         "period_error": period_error,
         "trend_periods": trend_periods,
         "sections": sections,
-        "rows": _child_table(current),
-        "hot_spots": services.evaluate(unit, period, today, current=current),
+        "rows": _child_table(current, period),
+        # A province can raise hundreds: the page shows the first ones, the list shows all.
+        "hot_spots": hot_spots[:HOT_SPOTS_ON_DASHBOARD],
+        "hot_spot_count": len(hot_spots),
         "committee": committee,
         "plans": plans,
         "recommendations": list(services.open_recommendations(unit)[:50]),
@@ -127,17 +131,60 @@ CHILD_COLUMNS = (
 )
 
 
-def _child_table(current: ind.Breakdown) -> dict:
+HOT_SPOTS_ON_DASHBOARD = 20
+_CODE = "__code__"
+
+
+def _per_unit(name: str, *args):
+    """A URL maker for many units: one reverse(), then the code put in (a province's page
+    links 126 communes; reversing each costs more than the figures behind it)."""
+    pattern = reverse(name, args=[_CODE, *args])
+    return lambda code: pattern.replace(_CODE, code, 1)
+
+
+def _spot_links(unit: Unit, period: Period, spots: list[dict]) -> list[dict]:
+    records = {}
+    for spot in spots:
+        component = spot.get("component") or "petitions_received"
+        if component not in records:
+            records[component] = reverse("steering:records", args=[unit.code, component])
+        spot["records_url"] = f"{records[component]}?period={period.code}&child={spot['unit'].code}"
+    return spots
+
+
+def _child_table(current: ind.Breakdown, period: Period) -> dict:
     columns = [ind.INDICATORS[k] for k in CHILD_COLUMNS]
+    dashboard_of = _per_unit("steering:dashboard")
     rows = [
         {
             "unit": u,
+            "url": f"{dashboard_of(u.code)}?period={period.code}",
             "note": note,
             "cells": [reports.format_value(i, f.indicator(i)) for i in columns],
         }
         for u, note, f in current.rows
     ]
     return {"columns": columns, "rows": rows}
+
+
+def hot_spots(request: HttpRequest, code: str) -> HttpResponse:
+    """Every hot spot under the unit for the period, with the rule and figures that raised it."""
+    unit = _unit_or_404(code)
+    _require_view(request, unit)
+    period, period_error = _period(request)
+    today = timezone.localdate()
+    spots = _spot_links(unit, period, services.evaluate(unit, period, today))
+    return render(
+        request,
+        "steering/hot_spots.html",
+        {
+            "unit": unit,
+            "period": period,
+            "period_error": period_error,
+            "hot_spots": spots,
+            "today": today,
+        },
+    )
 
 
 @login_required

@@ -200,3 +200,23 @@ def test_api_hot_spots_say_which_rule_and_figures(recorded, member):
     commune_spots = _api(member).get("/api/v1/steering/units/10402/hot-spots?period=2026H2").json()
     low = next(s for s in commune_spots if s["rule"] == "tham-gia-thap")
     assert low["figures"]["value"] == pytest.approx(30 / 80) and low["unit"].startswith("10402")
+
+
+def test_the_dashboard_shows_the_first_hot_spots_and_links_the_whole_list(
+    recorded, member, everyone, monkeypatch
+):
+    from danchu.steering import views
+
+    url = "/u/10402/steering/?period=2026H2"
+    spots = _api(member).get("/api/v1/steering/units/10402/hot-spots?period=2026H2").json()
+    assert len(spots) >= 2
+    monkeypatch.setattr(views, "HOT_SPOTS_ON_DASHBOARD", 1)
+    page = client_for(member).get(url).content.decode()
+    assert page.count('class="hot-spot"') == 1
+    assert f"Xem tất cả {len(spots)} điểm nóng" in page
+    full = client_for(member).get("/u/10402/steering/hot-spots/?period=2026H2")
+    assert full.status_code == 200
+    assert full.content.decode().count('class="hot-spot"') == len(spots)
+    # The list follows the dashboard's permission.
+    assert client_for(everyone["resident"]).get("/u/10402/steering/hot-spots/").status_code == 403
+    assert client_for(None).get("/u/10402/steering/hot-spots/").status_code in (302, 403)
