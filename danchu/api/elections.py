@@ -293,10 +293,7 @@ def _election(request, election_id: int) -> Election:
         if 0 < election_id <= MAX_ID
         else None
     )
-    if election is None or not (
-        election_views.is_public(election)
-        or election_views.organises(_caller(request), election.matter.unit)
-    ):
+    if election is None or not elections.may_see(_caller(request), election):
         raise Http404(_("Không tìm thấy cuộc bầu cử."))
     return election
 
@@ -365,13 +362,7 @@ def offices(request, code: str):
 
     def serving(office):
         return list(
-            Term.objects.filter(
-                village=village,
-                office=office,
-                started_on__lte=today,
-                ends_on__gt=today,
-                ended_on__isnull=True,
-            ).select_related("person", "village")
+            elections.serving_terms(office, today, village=village).select_related("village")
         )
 
     return {
@@ -479,7 +470,7 @@ def set_term_setting(request, code: str, payload: TermSettingIn):
 def list_elections(request, code: str):
     village = _village(code)
     return list(
-        election_views.visible_elections(_caller(request), village).select_related("matter__unit")
+        elections.visible_elections(_caller(request), village).select_related("matter__unit")
     )
 
 

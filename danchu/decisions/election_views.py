@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,35 +54,13 @@ def _unit_or_404(code: str) -> Unit:
 # --- who may see and do what ----------------------------------------------------------------
 
 
-def organises(user, village: Unit) -> bool:
-    """Those who prepare an election before it is announced: the village side, the commune
-    Chair (village head elections) and the Front (which leads the election team)."""
-    return (
-        permissions.can(user, "decisions.manage", village)
-        or permissions.can(user, "decisions.recognise_committee", village.parent)
-        or permissions.can(user, "decisions.front_agree", village)
-    )
-
-
-def is_public(election: Election) -> bool:
-    """An election is public from its announcement (NĐ 59 Art 6), or once its meeting opens."""
-    return election.announced_on is not None or election.matter.status != Matter.Status.DRAFT
-
-
-def visible_elections(user, village: Unit):
-    rows = Election.objects.filter(matter__unit=village).select_related("matter")
-    if organises(user, village):
-        return rows
-    return rows.filter(Q(announced_on__isnull=False) | ~Q(matter__status=Matter.Status.DRAFT))
-
-
 def _election_or_404(user, code: str, pk: int) -> Election:
     election = (
         Election.objects.select_related("matter__unit__parent", "by_election_for__person")
         .filter(pk=pk, matter__unit__code=code)
         .first()
     )
-    if election is None or not (is_public(election) or organises(user, election.matter.unit)):
+    if election is None or not elections.may_see(user, election):
         raise Http404(_("Không tìm thấy cuộc bầu cử."))
     return election
 
@@ -142,17 +119,11 @@ def _village_page(request: HttpRequest, village: Unit, forms_in: dict | None = N
     context = {
         "unit": village,
         "incumbent": elections.current_head(village, today),
-        "board": list(
-            Term.objects.filter(village=village, office=Office.INSPECTION_BOARD)
-            .filter(started_on__lte=today, ends_on__gt=today)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-            .select_related("person")
-        ),
+        "board": list(elections.serving_terms(Office.INSPECTION_BOARD, today, village=village)),
         "investment": list(
-            Term.objects.filter(village=village, office=Office.INVESTMENT_BOARD)
-            .filter(started_on__lte=today, ends_on__gt=today)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-            .select_related("person", "election")
+            elections.serving_terms(Office.INVESTMENT_BOARD, today, village=village).select_related(
+                "election"
+            )
         ),
         "terms": list(
             Term.objects.filter(village=village)
@@ -160,7 +131,7 @@ def _village_page(request: HttpRequest, village: Unit, forms_in: dict | None = N
             .prefetch_related("extensions")
             .order_by("-started_on", "-pk")
         ),
-        "elections": list(visible_elections(user, village)),
+        "elections": list(elections.visible_elections(user, village)),
         "dismissals": list(
             Dismissal.objects.filter(village=village).select_related("term__person", "matter")
         ),
@@ -211,22 +182,14 @@ def commune_overview(commune: Unit, today: dt.date | None = None) -> dict:
         .filter(parent=commune, kind=Unit.Kind.VILLAGE)
         .order_by("sort_key")  # Vietnamese alphabetical order
     )
-    in_office = Q(ended_on__isnull=True) | Q(ended_on__gt=today)
     terms = {
         t.village_id: t
-        for t in Term.objects.filter(
-            village__in=villages,
-            office=Office.VILLAGE_HEAD,
-            started_on__lte=today,
-            ends_on__gt=today,
-        )
-        .filter(in_office)
-        .select_related("person")
+        for t in elections.serving_terms(Office.VILLAGE_HEAD, today, village__in=villages)
     }
     acting = {
         a.village_id: a
         for a in ActingHead.objects.filter(village__in=villages, appointed_on__lte=today)
-        .filter(in_office)
+        .filter(elections.in_office(today))
         .select_related("person")
     }
     # Under way: not yet in office, neither failed nor refused.

@@ -85,6 +85,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
+def _months_between(start: dt.date, end: dt.date) -> int:
+    """Calendar months a term touches, at least one: its `months` when its end is a date."""
+    return max(1, (end.year - start.year) * 12 + end.month - start.month)
+
+
 def _fmt(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -663,6 +668,34 @@ def open_election(*, actor, election: Election) -> Election:
     return election
 
 
+# --- who sees an election ------------------------------------------------------------------
+
+
+def organises(user, village: Unit) -> bool:
+    """Those who prepare an election before it is announced: the village side, the commune
+    Chair (village head elections) and the Front (which leads the election team)."""
+    return (
+        permissions.can(user, "decisions.manage", village)
+        or permissions.can(user, "decisions.recognise_committee", village.parent)
+        or permissions.can(user, "decisions.front_agree", village)
+    )
+
+
+# NĐ 59 Art 6: both decisions are made public; from then on, or once its meeting opens, the
+# election is everyone's to see.
+_PUBLIC = Q(announced_on__isnull=False) | ~Q(matter__status=Matter.Status.DRAFT)
+
+
+def may_see(user, election: Election) -> bool:
+    public = election.announced_on is not None or election.matter.status != Matter.Status.DRAFT
+    return public or organises(user, election.matter.unit)
+
+
+def visible_elections(user, village: Unit):
+    rows = Election.objects.filter(matter__unit=village).select_related("matter")
+    return rows if organises(user, village) else rows.filter(_PUBLIC)
+
+
 # --- terms of office ------------------------------------------------------------------------------
 
 
@@ -740,7 +773,7 @@ def start_term(*, actor, election: Election) -> Term:
                 _("Dự án đã đến ngày dự kiến hoàn thành; hãy ghi quyết định kéo dài trước."),
                 code="project_over",
             )
-        months = max(1, (planned_end.year - start.year) * 12 + planned_end.month - start.month)
+        months = _months_between(start, planned_end)
     else:
         months = term_months(village)
         planned_end = add_months(start, months)
@@ -812,7 +845,7 @@ def record_existing_term(
             _("Thôn đang có Trưởng thôn lâm thời; Trưởng thôn mới nhận nhiệm vụ qua bầu cử."),
             code="acting_head_serving",
         )
-    months = max(1, (ends_on.year - started_on.year) * 12 + ends_on.month - started_on.month)
+    months = _months_between(started_on, ends_on)
     try:
         with transaction.atomic():
             term = Term.objects.create(
@@ -916,18 +949,23 @@ class Incumbent:
     appointment: ActingHead | None = None
 
 
-def _in_office(on: dt.date) -> Q:
+def in_office(on: dt.date) -> Q:
+    """A term or an acting appointment not yet ended on `on` (the end day is out of office)."""
     return Q(ended_on__isnull=True) | Q(ended_on__gt=on)
 
 
-def current_term(village: Unit, office: str, on: dt.date | None = None) -> Term | None:
+def serving_terms(office: str, on: dt.date | None = None, **where):
+    """The terms of `office` running on a day, narrowed by `where` (village=…, village__in=…)."""
     on = on or timezone.localdate()
     return (
-        Term.objects.filter(village=village, office=office, started_on__lte=on, ends_on__gt=on)
-        .filter(_in_office(on))
+        Term.objects.filter(office=office, started_on__lte=on, ends_on__gt=on, **where)
+        .filter(in_office(on))
         .select_related("person")
-        .first()
     )
+
+
+def current_term(village: Unit, office: str, on: dt.date | None = None) -> Term | None:
+    return serving_terms(office, on, village=village).first()
 
 
 def current_head(village: Unit, on: dt.date | None = None) -> Incumbent | None:
@@ -939,7 +977,7 @@ def current_head(village: Unit, on: dt.date | None = None) -> Incumbent | None:
         return Incumbent(term.person, False, term.started_on, term.ends_on, term=term)
     acting = (
         ActingHead.objects.filter(village=village, appointed_on__lte=on)
-        .filter(_in_office(on))
+        .filter(in_office(on))
         .select_related("person")
         .first()
     )

@@ -583,7 +583,7 @@ def tally_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def candidates_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Mẫu 05: the candidate list of an election, announced to the community."""
-    from danchu.decisions import election_views, printing
+    from danchu.decisions import printing
 
     election = (
         Election.objects.select_related("matter__unit__parent")
@@ -591,10 +591,7 @@ def candidates_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         .first()
     )
     # Public with the election: from its announcement (NĐ 59 Art 6) or once its meeting opens.
-    if election is None or not (
-        election_views.is_public(election)
-        or election_views.organises(request.user, election.matter.unit)
-    ):
+    if election is None or not elections.may_see(request.user, election):
         raise Http404(_("Vấn đề này không phải bầu cử."))
     matter = election.matter
     return _pdf_response(printing.candidates_pdf(matter), f"danh-sach-ung-cu-{matter.pk}.pdf")
