@@ -14,8 +14,11 @@ roll is frozen and a code issued to every household, then:
    `services.ballot_code(matter_id, household_id)` and the same DANCHU_SECRET_KEY as the
    server. Vote slices alternate with slices of GET /health/ by the same threads, so both
    see the same machine. It prints votes/s, p50 and p95 latency beside /health/ and the
-   ratio (goal: at least 0.5). On PostgreSQL it also samples what the server's backends
-   wait on while votes are cast (pg_stat_activity);
+   ratio (goal: at least 0.5). A third slice posts to /bench/write/, an endpoint only this
+   benchmark's server has (bench/_floor_urls.py): the same middleware and CSRF check, one
+   row inserted and committed, nothing read — the floor under any vote, printed with its
+   own ratio to /health/. On PostgreSQL it also samples what the server's backends wait on
+   while votes are cast (pg_stat_activity);
 3. verifies that the Participation count equals the votes accepted, that no household
    voted twice, that the Choice count and the tally agree, and that no conflict was logged;
 4. probes the ceiling of audited writes: transactions/s of `audit.record` alone (every
@@ -173,9 +176,18 @@ def run_child(args) -> int:
     profile_votes(in_process, options)
     _common.close_connections()
 
+    from _floor_urls import create_table
+
+    create_table()
+    _common.close_connections()
+    server_env = dict(env, DJANGO_SETTINGS_MODULE="_floor_settings")
+    server_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(Path(__file__).resolve().parent), env.get("PYTHONPATH")) if p
+    )
     server = None
     try:
-        server, port = _common.start_server(env, args.workers, Path(args.data_dir) / "server.log")
+        log_path = Path(args.data_dir) / "server.log"
+        server, port = _common.start_server(server_env, args.workers, log_path)
         results, waits = load_test(server, port, over_http, options, args)
     finally:
         _common.stop_server(server)
@@ -405,6 +417,21 @@ def vote_loop(visitor: Visitor, ballots: collections.deque, options, deadline: f
             out["errors"].append((household_id, status))
 
 
+def write_loop(visitor: Visitor, deadline: float, out: dict):
+    """POST /bench/write/: the floor — middleware, CSRF check, one INSERT and COMMIT."""
+    while time.monotonic() < deadline:
+        fields = {"code": secrets.token_hex(5), "csrfmiddlewaretoken": visitor.cookies["csrftoken"]}
+        start = time.perf_counter()
+        try:
+            status, body = visitor.request("POST", "/bench/write/", fields)
+        except OSError:
+            status, body = 0, b""
+        if status == 200 and body == b"ok":
+            out["latencies"].append(time.perf_counter() - start)
+        else:
+            out["errors"].append((None, status))
+
+
 def health_loop(visitor: Visitor, deadline: float, out: dict):
     while time.monotonic() < deadline:
         start = time.perf_counter()
@@ -488,15 +515,15 @@ def load_test(server, port: int, ballots: list[tuple[int, str]], options: list[i
             "elapsed": 0.0,
             "cpu": collections.Counter(),
         }
-        for kind in ("vote", "health")
+        for kind in ("vote", "write", "health")
     }
     sampler = WaitSampler() if on_postgres else None
     if sampler:
         sampler.thread.start()
     rounds = max(1, round(args.duration / SLICE_SECONDS))
     log(
-        f"load: up to {rounds} rounds of {SLICE_SECONDS:g} s voting + {SLICE_SECONDS:g} s "
-        f"/health/, {args.concurrency} threads, {len(ballots):,} codes; "
+        f"load: up to {rounds} rounds of {SLICE_SECONDS:g} s each of voting, /bench/write/ "
+        f"and /health/, {args.concurrency} threads, {len(ballots):,} codes; "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     try:
@@ -504,7 +531,7 @@ def load_test(server, port: int, ballots: list[tuple[int, str]], options: list[i
             if not queue:
                 log("load: every code used")
                 break
-            for kind in ("vote", "health"):
+            for kind in ("vote", "write", "health"):
                 out = results[kind]
                 deadline = time.monotonic() + SLICE_SECONDS
                 if kind == "vote":
@@ -512,7 +539,7 @@ def load_test(server, port: int, ballots: list[tuple[int, str]], options: list[i
                     target = vote_loop
                 else:
                     jobs = [(v, deadline, out) for v in visitors]
-                    target = health_loop
+                    target = write_loop if kind == "write" else health_loop
                 threads = [threading.Thread(target=target, args=job) for job in jobs]
                 if sampler and kind == "vote":
                     sampler.active.set()
@@ -542,13 +569,18 @@ def load_test(server, port: int, ballots: list[tuple[int, str]], options: list[i
 
 
 def print_load(results: dict, sampler: WaitSampler | None) -> None:
-    vote, health = results["vote"], results["health"]
-    print("\nOver HTTP (gunicorn on loopback; vote and /health/ slices interleaved):")
+    vote, write, health = results["vote"], results["write"], results["health"]
+    print("\nOver HTTP (gunicorn on loopback; slices of each endpoint interleaved):")
     print(
         f"  {'endpoint':<22} {'requests':>8} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'errors':>6}   CPU in use (of {os.cpu_count()} cores)"
     )
-    for name, r in (("POST /b/ (a vote)", vote), ("GET /health/ (bare)", health)):
+    rows = (
+        ("POST /b/ (a vote)", vote),
+        ("POST /bench/write/", write),
+        ("GET /health/ (bare)", health),
+    )
+    for name, r in rows:
         done = sorted(r["latencies"])
         rate = len(done) / r["elapsed"] if r["elapsed"] else float("nan")
         r["rate"] = rate
@@ -561,8 +593,14 @@ def print_load(results: dict, sampler: WaitSampler | None) -> None:
             f"{_common.percentile(done, 0.95) * 1000:>8.1f} {len(r['errors']):>6}   {cpu}"
         )
     ratio = vote["rate"] / health["rate"] if health["rate"] else float("nan")
+    floor = write["rate"] / health["rate"] if health["rate"] else float("nan")
     verdict = "meets" if ratio >= 0.5 else "misses"
     print(f"votes/s ÷ /health/ req/s = {ratio:.2f} — {verdict} the goal of 0.50")
+    print(
+        f"/bench/write/ req/s ÷ /health/ req/s = {floor:.2f} (one row written and committed: "
+        f"no vote can do better); votes/s ÷ /bench/write/ req/s = "
+        f"{vote['rate'] / write['rate'] if write['rate'] else float('nan'):.2f}"
+    )
     if vote["errors"]:
         statuses = collections.Counter(status for _h, status in vote["errors"])
         print(f"  refused votes by status: {dict(statuses)}")
