@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -990,11 +991,24 @@ def record_hot_spots(*, unit: Unit, period: Period, today: dt.date | None = None
     return raised
 
 
+# A message lists this many new hot spots and links the page with all of them: a province's
+# first sweep can raise hundreds.
+HOT_SPOTS_IN_MESSAGE = 20
+
+
 def _notify_hot_spots(unit: Unit, period: Period, flags: list[HotSpotFlag]) -> None:
     committee = committee_of(unit)
     if committee is None:
         return
-    body = "\n".join(f"• {f.message} [{f.rule.name}]" for f in flags)
+    listed = flags[:HOT_SPOTS_IN_MESSAGE]
+    lines = [f"• {f.message} [{f.rule.name}]" for f in listed]
+    if len(flags) > len(listed):
+        lines.append(_("… và %(n)d điểm nóng khác.") % {"n": len(flags) - len(listed)})
+    page = reverse("steering:hot_spots", args=[unit.code])
+    lines.append(
+        _("Xem tất cả: %(url)s") % {"url": f"{settings.SITE_URL}{page}?period={period.code}"}
+    )
+    body = "\n".join(lines)
     for user in committee_recipients(committee):
         queue_message(
             channel=Message.Channel.EMAIL,

@@ -101,6 +101,34 @@ def test_recorded_flags_notify_the_committee_once(
     assert HotSpotFlag.objects.get().cleared_on == TODAY
 
 
+def test_a_long_list_of_new_flags_is_cut_in_the_message_and_linked(
+    province, committee, village, django_capture_on_commit_callbacks
+):
+    rule = HotSpotRule.objects.get(code="qua-han-tra-loi")
+    flags = [
+        HotSpotFlag.objects.create(
+            rule=rule,
+            unit=village,
+            scope=province,
+            period=f"2026-{n:02d}",
+            figures={"value": n},
+            message=f"Điểm nóng số {n}",
+            raised_on=TODAY,
+        )
+        for n in range(1, 26)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services._notify_hot_spots(province, H2, flags)
+    message = Message.objects.get(recipient="uyvien@hanoi.gov.vn")
+    assert message.subject.startswith("25 điểm nóng mới")
+    lines = message.body.splitlines()
+    assert lines[0].startswith("• Điểm nóng số 1 ")
+    assert lines[19].startswith("• Điểm nóng số 20 ")
+    assert "Điểm nóng số 21" not in message.body
+    assert lines[20] == "… và 5 điểm nóng khác."
+    assert lines[21].endswith(f"/u/{province.code}/steering/hot-spots/?period=2026H2")
+
+
 def test_a_rule_with_an_unknown_indicator_is_refused(admin_user):
     rule = HotSpotRule.objects.get(code="tham-gia-thap")
     with pytest.raises(services.ValidationError):
