@@ -5,6 +5,7 @@ from django.urls import include, path
 from danchu.api.main import api
 from danchu.core.views import health
 from danchu.decisions import views as decision_views
+from danchu.people import views as people_views
 from danchu.units import views as unit_views
 
 admin.site.site_header = "danchu — quản trị"
@@ -28,6 +29,8 @@ urlpatterns = [
     path("p/", include("danchu.petitions.tracking_urls")),
     path("b/", decision_views.vote_by_code, name="vote_by_code"),
     path("accounts/", include("danchu.accounts.urls")),
+    path("me/data/", people_views.my_data, name="my_data"),
+    path("me/data.json", people_views.my_data_export, name="my_data_export"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -128,6 +128,21 @@ def roles_on(user, unit: Unit) -> set[str]:
     )
 
 
+def holders(permission: str, unit: Unit, *, roles: set[str] | None = None):
+    """The active users granted `permission` on `unit` (on it or an ancestor), optionally
+    only through the given roles: who to tell about work waiting for them."""
+    from django.contrib.auth import get_user_model
+
+    allowed = PERMISSIONS[permission] & roles if roles is not None else PERMISSIONS[permission]
+    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    granted = RoleGrant.objects.active().filter(unit_id__in=ancestor_ids, role__in=allowed)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=granted.values("user_id"))
+        .order_by("pk")
+    )
+
+
 def can(user, permission: str, unit: Unit) -> bool:
     if permission not in PERMISSIONS:
         raise KeyError(f"unknown permission {permission!r}")

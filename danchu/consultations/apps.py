@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsultationsConfig(AppConfig):
@@ -25,5 +26,13 @@ class ConsultationsConfig(AppConfig):
                 template="consultations/_unit_section.html",
                 context=unit_section,
                 order=30,
+            )
+        )
+        from danchu.consultations import personal
+        from danchu.core.personal import PersonalRecords, register_personal_records
+
+        register_personal_records(
+            PersonalRecords(
+                key="opinions", title=_("Ý kiến đã góp"), collect=personal.given_opinions, order=60
             )
         )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DecisionsConfig(AppConfig):
@@ -16,5 +17,24 @@ class DecisionsConfig(AppConfig):
                 template="decisions/_unit_section.html",
                 context=unit_section,
                 order=20,
+            )
+        )
+        from danchu.core.personal import PersonalRecords, register_personal_records
+        from danchu.decisions import personal
+
+        register_personal_records(
+            PersonalRecords(
+                key="household_votes",
+                title=_("Biểu quyết của hộ"),
+                collect=personal.household_votes,
+                order=50,
+            )
+        )
+        register_personal_records(
+            PersonalRecords(
+                key="candidacies",
+                title=_("Ứng cử và nhiệm kỳ"),
+                collect=personal.candidacies_and_terms,
+                order=55,
             )
         )

@@ -129,6 +129,8 @@ def seed_demo(*, progress: Progress = lambda line: None) -> DemoSummary:
     seed_agency(commune, progress)
     progress("Tài khoản minh họa, mỗi vai trò một tài khoản…")
     accounts = [seed_account(spec) for spec in ACCOUNTS]
+    progress("Dữ liệu cá nhân — hộ của tài khoản người dân và yêu cầu về dữ liệu:")
+    seed_personal_data(progress)
     progress("Dân biết — thông báo công khai:")
     seed_notices(commune, progress)
     progress("Dân bàn — vấn đề cộng đồng quyết định:")
@@ -280,6 +282,49 @@ def seed_account(spec: AccountSpec) -> AccountCard:
         backup_code=backup_code,
         totp_secret=totp_secret,
     )
+
+
+def seed_personal_data(progress: Progress) -> None:
+    """The resident account is the representative of a household of Thôn Đông Lỗ (so it votes
+    in three taps and sees its household's data), with one request answered and one waiting."""
+    from django.utils import timezone
+
+    from danchu.people import privacy
+    from danchu.people.models import DataRequest
+
+    resident = User.objects.get(username="cudan")
+    if getattr(resident, "person", None) is None:
+        village = get_unit("10402-01")
+        household = (
+            Household.objects.current().filter(village=village).select_related("representative")
+        ).order_by("code")[0]
+        person = household.representative
+        person.full_name, person.user = resident.full_name, resident
+        person.save()
+        resident.refresh_from_db()
+    if DataRequest.objects.filter(user=resident).exists():
+        return
+    today = timezone.localdate()
+    answered = privacy.file_request(
+        user=resident,
+        kind=DataRequest.Kind.CORRECTION,
+        details="Số điện thoại của tôi đã đổi sang 0983 214 576, xin sửa lại trong danh sách hộ.",
+        today=today - dt.timedelta(days=12),
+    )
+    privacy.answer_request(
+        actor=SYSTEM,
+        request=answered,
+        outcome=DataRequest.Status.DONE,
+        answer="Đã cập nhật số điện thoại trong danh sách hộ của thôn Đông Lỗ.",
+        today=today - dt.timedelta(days=11),
+    )
+    privacy.file_request(
+        user=resident,
+        kind=DataRequest.Kind.RESTRICTION,
+        details="Tôi không muốn nhận tin nhắn SMS về các cuộc họp, chỉ nhận qua loa truyền thanh.",
+        today=today,
+    )
+    progress(f"  {resident.full_name}: hộ {resident.person.household.code}, 2 yêu cầu")
 
 
 def ensure_totp(user: User, unit: Unit) -> str:

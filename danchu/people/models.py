@@ -152,3 +152,57 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.unit}"
+
+
+class DataRequest(models.Model):
+    """A resident asks for their personal data to be corrected, deleted or no longer used
+    (Law 91/2025/QH15; NĐ 356/2025): answered within 2 working days (LAW.md R45) by the
+    commune that holds the household's roll."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Chỉnh sửa dữ liệu sai")
+        DELETION = "deletion", _("Xóa dữ liệu")
+        RESTRICTION = "restriction", _("Hạn chế hoặc phản đối việc xử lý")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang chờ trả lời")
+        DONE = "done", _("Đã thực hiện")
+        REFUSED = "refused", _("Từ chối, có nêu lý do")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_requests"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The village whose commune answers: the one that keeps the person's household.
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("yêu cầu"), max_length=16, choices=Kind.choices)
+    details = models.TextField(_("nội dung yêu cầu"))
+    received_on = models.DateField(_("ngày nhận"))
+    due_on = models.DateField(_("hạn trả lời"))
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    answer = models.TextField(_("trả lời"), blank=True)
+    answered_on = models.DateField(_("ngày trả lời"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+        verbose_name = _("yêu cầu về dữ liệu cá nhân")
+        verbose_name_plural = _("yêu cầu về dữ liệu cá nhân")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.user}"
+
+    def is_overdue(self, today) -> bool:
+        return self.status == self.Status.OPEN and today > self.due_on

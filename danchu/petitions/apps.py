@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PetitionsConfig(AppConfig):
@@ -16,5 +17,16 @@ class PetitionsConfig(AppConfig):
                 template="petitions/_unit_section.html",
                 context=unit_section,
                 order=40,
+            )
+        )
+        from danchu.core.personal import PersonalRecords, register_personal_records
+        from danchu.petitions import personal
+
+        register_personal_records(
+            PersonalRecords(
+                key="petitions",
+                title=_("Phản ánh, kiến nghị, khiếu nại, tố cáo đã gửi"),
+                collect=personal.filed_petitions,
+                order=70,
             )
         )

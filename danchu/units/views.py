@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from danchu.accounts import permissions
 from danchu.core.errors import ValidationError, first_message
 from danchu.core.sections import unit_sections
+from danchu.people import privacy
 from danchu.people.models import Household
 from danchu.units import services
 from danchu.units.forms import MergeForm, RenameForm, VillageForm
@@ -126,6 +127,7 @@ def _render_manage(request, commune, *, village_form=None, merge_form=None, stat
             "village_form": village_form or VillageForm(),
             "merge_form": merge_form or MergeForm(commune=commune),
             "rename_form": RenameForm(),
+            "data_requests": privacy.waiting(commune),
         },
         status=status,
     )
