@@ -229,3 +229,64 @@ def test_overdue_requests_come_first_and_are_marked(hoa, officer, village):
     assert privacy.waiting(village.parent) == (2, 1)
     manage = client_for(officer).get(f"/u/{village.parent.code}/manage/").content.decode()
     assert "2 đang chờ trả lời" in manage and "1 đã quá hạn" in manage
+
+
+def bearer(user):
+    from danchu.accounts.services import create_token
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=user)}"}
+
+
+def test_the_same_through_the_api(hoa, officer, outside_officer, village):
+    from django.test import Client
+
+    api = Client()
+    mine = api.get("/api/v1/me/data", **bearer(hoa))
+    assert mine.status_code == 200
+    sections = {s["key"]: s["rows"] for s in mine.json()["sections"]}
+    assert sections["household"][0]["Mã hộ"] == "H042"
+
+    bad = api.post(
+        "/api/v1/me/data-requests",
+        {"kind": "ban-du-lieu", "details": "x"},
+        content_type="application/json",
+        **bearer(hoa),
+    )
+    assert bad.status_code == 422 and "Loại yêu cầu không hợp lệ" in bad.json()["detail"]
+    filed = api.post(
+        "/api/v1/me/data-requests",
+        {"kind": "deletion", "details": "Xóa số điện thoại cũ 0912345678."},
+        content_type="application/json",
+        **bearer(hoa),
+    )
+    assert filed.status_code == 201
+    assert filed.json()["due_on"] == "2026-12-01" and filed.json()["status"] == "open"
+    request_id = filed.json()["id"]
+
+    commune = village.parent.code
+    listed = api.get(f"/api/v1/units/{commune}/data-requests", **bearer(officer))
+    assert [r["id"] for r in listed.json()["items"]] == [request_id]
+    assert api.get(f"/api/v1/units/{commune}/data-requests", **bearer(hoa)).status_code == 403
+    answer = {"outcome": "done", "answer": "Đã xóa số điện thoại cũ."}
+    refused = api.post(
+        f"/api/v1/data-requests/{request_id}/answer",
+        answer,
+        content_type="application/json",
+        **bearer(outside_officer),
+    )
+    assert refused.status_code == 403
+    assert DataRequest.objects.get().status == "open"
+    done = api.post(
+        f"/api/v1/data-requests/{request_id}/answer",
+        answer,
+        content_type="application/json",
+        **bearer(officer),
+    )
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    missing = api.post(
+        "/api/v1/data-requests/999999/answer",
+        answer,
+        content_type="application/json",
+        **bearer(officer),
+    )
+    assert missing.status_code == 404
