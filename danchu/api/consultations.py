@@ -307,7 +307,9 @@ class ConsultationIn(Schema):
 class OpinionIn(Schema):
     text: Text
     section: int | None = Field(None, description="section number; null: the whole draft")
-    is_public: bool = Field(True, description="false: only those who answer it read it")
+    is_public: bool = Field(
+        False, description="true: the public reads it (explicit consent: false unless sent)"
+    )
     show_name: bool = Field(False, description="show my name with a public opinion")
 
 

@@ -458,7 +458,9 @@ class PetitionIn(Schema):
     filer_phone: Text = Field("", max_length=100, description="private")
     filer_email: Text = Field("", max_length=1000, description="private")
     filer_address: Text = Field("", max_length=1000, description="private")
-    is_public: bool = Field(True, description="let the public read the text")
+    is_public: bool = Field(
+        False, description="let the public read the text (explicit consent: false unless sent)"
+    )
     address: Text = Field("", max_length=1000, description="where it happened")
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)

@@ -142,7 +142,7 @@ def submit_with_code(
     code: str,
     text: str,
     section_number: int | None = None,
-    is_public: bool = True,
+    is_public: bool = False,
     show_name: bool = False,
     address: str | None = None,
 ) -> Opinion:
@@ -168,10 +168,14 @@ def submit_with_code(
         action="consultations.opinion_with_code",
         obj=opinion,
         unit=consultation.unit,
+        # The household's choices are kept in the hash-chained log: consent to publish is
+        # explicit, per purpose and provable (PDP Law Art 9; NĐ 356/2025; LAW.md R46).
         payload={
             "consultation": consultation.pk,
             "section": section_number,
             "household": household.pk,
+            "public": opinion.is_public,
+            "show_name": opinion.show_name,
         },
     )
     return opinion

@@ -138,7 +138,8 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Ý kiến không được để trống.")},
     )
-    is_public = forms.BooleanField(label=_("Công khai ý kiến"), required=False, initial=True)
+    # Consent is explicit: never ticked in advance (PDP Law Art 9; LAW.md R46).
+    is_public = forms.BooleanField(label=_("Công khai ý kiến"), required=False, initial=False)
     show_name = forms.BooleanField(label=_("Hiện tên tôi"), required=False, initial=False)
 
     def __init__(self, *args, **kwargs):

@@ -229,7 +229,7 @@ def submit_opinion(
     consultation: Consultation,
     text: str,
     section_number: int | None = None,
-    is_public: bool = True,
+    is_public: bool = False,
     show_name: bool = False,
 ) -> Opinion:
     """A signed-in resident's opinion on the portal (Art 26(e))."""
@@ -252,7 +252,14 @@ def submit_opinion(
         action="consultations.opinion",
         obj=opinion,
         unit=consultation.unit,
-        payload={"consultation": consultation.pk, "section": section_number},
+        # The resident's choices are kept in the hash-chained log: consent to publish is
+        # explicit, per purpose and provable (PDP Law Art 9; NĐ 356/2025; LAW.md R46).
+        payload={
+            "consultation": consultation.pk,
+            "section": section_number,
+            "public": opinion.is_public,
+            "show_name": opinion.show_name,
+        },
     )
     return opinion
 

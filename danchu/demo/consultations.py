@@ -161,6 +161,7 @@ def seed_consultations(commune: Unit, progress: Callable[[str], None]) -> int:
                 consultation=regulation,
                 text="Đề nghị quy định rõ thời hạn xã trả lời ý kiến góp ý của người dân.",
                 section_number=4,
+                is_public=True,
             )
         # Every household got a printed code; one has already commented with it.
         codes.issue_codes(actor=SYSTEM, consultation=regulation)
@@ -171,6 +172,7 @@ def seed_consultations(commune: Unit, progress: Callable[[str], None]) -> int:
             text="Hộ chúng tôi đề nghị niêm yết dự thảo cả ở nhà văn hóa thôn, vì người cao "
             "tuổi không dùng điện thoại thông minh.",
             section_number=2,
+            is_public=True,
         )
 
         road = services.create_consultation(

@@ -82,7 +82,8 @@ class FileForm(forms.Form):
     is_public = forms.BooleanField(
         label=_("Cho phép công khai nội dung (không công khai tên của bạn)"),
         required=False,
-        initial=True,
+        # Consent is explicit: never ticked in advance (PDP Law Art 9; LAW.md R46).
+        initial=False,
     )
 
     def __init__(self, *args, unit=None, **kwargs):

@@ -469,7 +469,7 @@ def file_petition(
     filer_phone: str = "",
     filer_email: str = "",
     filer_address: str = "",
-    is_public: bool = True,
+    is_public: bool = False,
     address: str = "",
     latitude=None,
     longitude=None,
@@ -597,7 +597,17 @@ def file_petition(
             petition.department or str(petition.assignee),
             public=False,
         )
-    _audit(actor, petition, "filed", kind=kind, channel=channel, category=category.code)
+    # The filer's choice to publish the text is kept in the hash-chained log: consent is
+    # explicit, per purpose and provable (PDP Law Art 9; NĐ 356/2025; LAW.md R46).
+    _audit(
+        actor,
+        petition,
+        "filed",
+        kind=kind,
+        channel=channel,
+        category=category.code,
+        text_public=petition.is_public,
+    )
     if petition.assignee_id and petition.assignee.email:
         queue_message(
             channel=Message.Channel.EMAIL,

@@ -84,13 +84,13 @@ def test_a_consultation_from_draft_to_answered_opinions(api, commune, village, o
     on_three = _post(
         api,
         f"/api/v1/consultations/{consultation_id}/opinions",
-        {"text": "Đề nghị niêm yết cả tại chợ Ứng Hòa.", "section": 3},
+        {"text": "Đề nghị niêm yết cả tại chợ Ứng Hòa.", "section": 3, "is_public": True},
         resident_h,
     )
     whole = _post(
         api,
         f"/api/v1/consultations/{consultation_id}/opinions",
-        {"text": "Đồng ý với toàn bộ dự thảo.", "section": None},
+        {"text": "Đồng ý với toàn bộ dự thảo.", "section": None, "is_public": True},
         resident_h,
     )
     assert (on_three.status_code, whole.status_code) == (201, 201)
@@ -252,7 +252,15 @@ def test_commenters_are_named_only_by_choice_and_hidden_opinions_stay_private(
         responses.append(response)
         return response.json()
 
-    keep(_post(api, f"{url}/opinions", {"text": "Ý kiến công khai, giấu tên."}, quiet_h), 201)
+    keep(
+        _post(
+            api,
+            f"{url}/opinions",
+            {"text": "Ý kiến công khai, giấu tên.", "is_public": True},
+            quiet_h,
+        ),
+        201,
+    )
     keep(
         _post(
             api,
@@ -267,8 +275,19 @@ def test_commenters_are_named_only_by_choice_and_hidden_opinions_stay_private(
         ),
         201,
     )
-    keep(_post(api, f"{url}/opinions", {"text": "Tôi đồng ý.", "show_name": True}, named_h), 201)
-    spam = keep(_post(api, f"{url}/opinions", {"text": "Quảng cáo bán hàng."}, named_h), 201)
+    keep(
+        _post(
+            api,
+            f"{url}/opinions",
+            {"text": "Tôi đồng ý.", "show_name": True, "is_public": True},
+            named_h,
+        ),
+        201,
+    )
+    spam = keep(
+        _post(api, f"{url}/opinions", {"text": "Quảng cáo bán hàng.", "is_public": True}, named_h),
+        201,
+    )
     keep(
         _post(
             api,
@@ -410,8 +429,12 @@ def answered(commune, village):
     """An open consultation whose two opinions are grouped and answered."""
     consultation = make_consultation(commune)
     author = make_user("nguoi_dan_a", Role.RESIDENT, village)
-    a = services.submit_opinion(user=author, consultation=consultation, text="Ý kiến A")
-    b = services.submit_opinion(user=author, consultation=consultation, text="Ý kiến B")
+    a = services.submit_opinion(
+        is_public=True, user=author, consultation=consultation, text="Ý kiến A"
+    )
+    b = services.submit_opinion(
+        is_public=True, user=author, consultation=consultation, text="Ý kiến B"
+    )
     group = services.create_group(
         actor=SYSTEM, consultation=consultation, title="Đồng ý", opinion_ids=[a.pk, b.pk]
     )
@@ -626,6 +649,7 @@ def test_bad_synthesis_steps_are_422(api, commune, other_commune, officer, answe
     headers = _bearer(officer)
     other = make_consultation(other_commune)
     stray = services.submit_opinion(
+        is_public=True,
         user=make_user("nguoi_khac", Role.RESIDENT, other_commune),
         consultation=other,
         text="Ý kiến ở xã khác",
@@ -706,6 +730,7 @@ def test_reads_do_not_grow_with_opinions(api, commune, village, django_assert_ma
     for n in range(12):
         author = make_user(f"nguoi_{n}", Role.RESIDENT, village)
         services.submit_opinion(
+            is_public=True,
             user=author,
             consultation=consultation,
             text=f"Ý kiến {n}",

@@ -37,13 +37,14 @@ def test_period_must_leave_time_to_answer(commune):
 def test_residents_comment_on_a_section_or_the_whole_draft(commune, resident):
     consultation = make_consultation(commune)
     on_three = services.submit_opinion(
+        is_public=True,
         user=resident,
         consultation=consultation,
         text="Đề nghị niêm yết cả tại chợ.",
         section_number=3,
     )
     whole = services.submit_opinion(
-        user=resident, consultation=consultation, text="Đồng ý với dự thảo."
+        is_public=True, user=resident, consultation=consultation, text="Đồng ý với dự thảo."
     )
     assert (on_three.section.number, whole.section) == (3, None)
     assert on_three.original_text == "Đề nghị niêm yết cả tại chợ."
@@ -62,7 +63,11 @@ def test_bad_opinions_are_refused(commune, resident, text, section, code):
     consultation = make_consultation(commune)
     with pytest.raises(ValidationError) as info:
         services.submit_opinion(
-            user=resident, consultation=consultation, text=text, section_number=section
+            is_public=True,
+            user=resident,
+            consultation=consultation,
+            text=text,
+            section_number=section,
         )
     assert info.value.code == code
     assert Opinion.objects.count() == 0
@@ -71,12 +76,16 @@ def test_bad_opinions_are_refused(commune, resident, text, section, code):
 def test_no_comment_after_closing(commune, resident):
     consultation = make_consultation(commune, days=14)
     with time_machine.travel(dt.datetime(2026, 12, 11, 16, tzinfo=dt.UTC), tick=False):
-        services.submit_opinion(user=resident, consultation=consultation, text="Kịp hạn.")
+        services.submit_opinion(
+            is_public=True, user=resident, consultation=consultation, text="Kịp hạn."
+        )
     with (
         time_machine.travel(dt.datetime(2026, 12, 12, 1, tzinfo=dt.UTC), tick=False),
         pytest.raises(ValidationError) as info,
     ):
-        services.submit_opinion(user=resident, consultation=consultation, text="Muộn.")
+        services.submit_opinion(
+            is_public=True, user=resident, consultation=consultation, text="Muộn."
+        )
     assert info.value.code == "not_accepting"
 
 
@@ -98,8 +107,12 @@ def test_officer_enters_paper_opinions_with_their_channel(commune, officer):
 
 def test_synthesis_cannot_be_published_with_an_unanswered_opinion(commune, resident):
     consultation = make_consultation(commune)
-    a = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến A")
-    b = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến B")
+    a = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến A"
+    )
+    b = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến B"
+    )
     group = services.create_group(
         actor=SYSTEM, consultation=consultation, title="Niêm yết tại chợ", opinion_ids=[a.pk]
     )
@@ -141,7 +154,10 @@ def test_synthesis_waits_for_the_end_of_the_period(commune):
 def test_moderation_keeps_the_original_text(commune, resident):
     consultation = make_consultation(commune)
     opinion = services.submit_opinion(
-        user=resident, consultation=consultation, text="Ý kiến có số điện thoại 0912345678 của tôi"
+        is_public=True,
+        user=resident,
+        consultation=consultation,
+        text="Ý kiến có số điện thoại 0912345678 của tôi",
     )
     services.moderate_opinion(
         actor=SYSTEM,
@@ -171,5 +187,7 @@ def test_outsiders_cannot_manage(commune, other_commune, outside_officer):
 def test_a_resident_of_another_commune_may_still_comment(commune, other_commune):
     consultation = make_consultation(commune)
     outsider = make_user("nguoi_dan_2", Role.RESIDENT, other_commune)
-    opinion = services.submit_opinion(user=outsider, consultation=consultation, text="Góp ý")
+    opinion = services.submit_opinion(
+        is_public=True, user=outsider, consultation=consultation, text="Góp ý"
+    )
     assert opinion.author == outsider and opinion.consultation.opens_on == TODAY

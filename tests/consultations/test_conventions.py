@@ -223,7 +223,10 @@ def test_the_community_may_set_a_longer_posting_period(village):
 def test_no_vote_before_the_posting_ends_or_before_the_comments_are_answered(village, resident):
     _convention, version = posted(village)
     consultation_services.submit_opinion(
-        user=resident, consultation=version.consultation, text="Nên thêm quy định về chó thả rông."
+        is_public=True,
+        user=resident,
+        consultation=version.consultation,
+        text="Nên thêm quy định về chó thả rông.",
     )
     with on(POSTED_UNTIL), pytest.raises(ValidationError) as info:
         conventions.put_to_vote(actor=SYSTEM, version=version)

@@ -83,7 +83,11 @@ def test_a_code_belongs_to_one_household_and_one_consultation(consultation, vill
 def test_an_opinion_with_a_code_is_the_households_and_private_by_name(consultation, households):
     code = codes.household_code(consultation.pk, households[0].pk)
     opinion = codes.submit_with_code(
-        consultation=consultation, code=code, text="Đề nghị làm rõ Điều 3.", section_number=3
+        is_public=True,
+        consultation=consultation,
+        code=code,
+        text="Đề nghị làm rõ Điều 3.",
+        section_number=3,
     )
     assert opinion.channel == HOUSEHOLD_CODE
     assert opinion.household == households[0]
@@ -97,7 +101,7 @@ def test_an_opinion_with_a_code_is_the_households_and_private_by_name(consultati
     assert "Đề nghị làm rõ Điều 3." in html
     assert "Trần Thị Hoa" not in html
     named = codes.submit_with_code(
-        consultation=consultation, code=code, text="Tôi đồng ý.", show_name=True
+        is_public=True, consultation=consultation, code=code, text="Tôi đồng ý.", show_name=True
     )
     assert named.public_name == "Trần Thị Hoa"
 
@@ -114,7 +118,7 @@ def test_bad_opinions_with_a_code_are_refused(consultation, households, text, se
     code = codes.household_code(consultation.pk, households[0].pk)
     with pytest.raises(ValidationError) as info:
         codes.submit_with_code(
-            consultation=consultation, code=code, text=text, section_number=section
+            is_public=True, consultation=consultation, code=code, text=text, section_number=section
         )
     assert info.value.code == reason
     assert not Opinion.objects.exists()
@@ -124,7 +128,7 @@ def test_no_comment_with_a_code_after_closing(consultation, households):
     code = codes.household_code(consultation.pk, households[0].pk)
     after = dt.datetime(2026, 12, 12, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(after, tick=False), pytest.raises(ValidationError) as info:
-        codes.submit_with_code(consultation=consultation, code=code, text="Muộn")
+        codes.submit_with_code(is_public=True, consultation=consultation, code=code, text="Muộn")
     assert info.value.code == "not_accepting"
     assert not Opinion.objects.exists()
 

@@ -36,12 +36,14 @@ def published(commune, village):
     named = make_user("nguoi_cong_khai", Role.RESIDENT, village)
     market = [
         services.submit_opinion(
+            is_public=True,
             user=quiet,
             consultation=consultation,
             text="Đề nghị niêm yết thêm tại chợ Ứng Hòa.",
             section_number=3,
         ),
         services.submit_opinion(
+            is_public=True,
             user=named,
             consultation=consultation,
             text="Nên đọc trên loa truyền thanh mỗi sáng.",
@@ -58,6 +60,7 @@ def published(commune, village):
     ]
     keep = [
         services.submit_opinion(
+            is_public=True,
             user=quiet,
             consultation=consultation,
             text="Bỏ Điều 2 vì không cần thiết.",
@@ -67,7 +70,9 @@ def published(commune, village):
             user=named, consultation=consultation, text="Ý kiến gửi riêng.", is_public=False
         ),
     ]
-    rude = services.submit_opinion(user=quiet, consultation=consultation, text="Lời lẽ thô tục.")
+    rude = services.submit_opinion(
+        is_public=True, user=quiet, consultation=consultation, text="Lời lẽ thô tục."
+    )
     services.moderate_opinion(actor=SYSTEM, opinion=rude, hidden=True, note="Xúc phạm")
     for title, opinions, answer, reason in [
         ("Niêm yết, thông báo ở nhiều nơi hơn", market, "accepted", "Bổ sung vào Điều 3."),

@@ -77,7 +77,9 @@ def test_draft_and_published_consultations_are_never_closed(commune):
 def test_opinions_outside_the_period_are_refused_with_the_reason(commune, resident, day, expected):
     consultation = make_consultation(commune)
     with on(day), pytest.raises(ValidationError) as info:
-        services.submit_opinion(user=resident, consultation=consultation, text="Góp ý.")
+        services.submit_opinion(
+            is_public=True, user=resident, consultation=consultation, text="Góp ý."
+        )
     assert info.value.code == "not_accepting"
     assert info.value.messages[0].startswith(expected)
     assert not Opinion.objects.exists()
@@ -92,7 +94,9 @@ def test_no_opinion_on_a_draft_or_after_publication(commune, resident):
     with on(AFTER):
         services.publish_synthesis(actor=SYSTEM, consultation=consultation)
         with pytest.raises(ValidationError) as info:
-            services.submit_opinion(user=resident, consultation=consultation, text="Muộn.")
+            services.submit_opinion(
+                is_public=True, user=resident, consultation=consultation, text="Muộn."
+            )
     assert "đã công bố kết quả tổng hợp; không nhận thêm ý kiến" in info.value.messages[0]
     assert not Opinion.objects.exists()
 
@@ -139,7 +143,9 @@ def test_the_board_shows_a_closed_consultation_waiting_for_its_synthesis(commune
 
 def test_moderation_is_refused_after_the_synthesis_is_published(commune, resident, officer):
     consultation = make_consultation(commune)
-    opinion = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến A")
+    opinion = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến A"
+    )
     _answer(consultation, [opinion])
     with on(AFTER):
         services.publish_synthesis(actor=SYSTEM, consultation=consultation)
@@ -167,8 +173,12 @@ def test_moderation_is_refused_after_the_synthesis_is_published(commune, residen
 
 def test_an_opinion_joining_an_answered_group_reopens_its_answer(commune, resident):
     consultation = make_consultation(commune)
-    a = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến A")
-    b = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến B")
+    a = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến A"
+    )
+    b = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến B"
+    )
     first = _answer(consultation, [a], title="Nhóm 1")
     second = _answer(consultation, [b], title="Nhóm 2")
     assert not services.unanswered(consultation).exists()
@@ -191,7 +201,9 @@ def test_an_opinion_joining_an_answered_group_reopens_its_answer(commune, reside
 
 def test_assigning_an_opinion_already_in_the_group_changes_nothing(commune, resident):
     consultation = make_consultation(commune)
-    a = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến A")
+    a = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến A"
+    )
     group = _answer(consultation, [a])
     assert services.assign(actor=SYSTEM, group=group, opinion_ids=[a.pk]) == 0
     group.refresh_from_db()
@@ -200,8 +212,12 @@ def test_assigning_an_opinion_already_in_the_group_changes_nothing(commune, resi
 
 def test_regrouping_on_the_board_reopens_the_answer(commune, resident, officer):
     consultation = make_consultation(commune)
-    a = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến A")
-    b = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến B")
+    a = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến A"
+    )
+    b = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến B"
+    )
     group = _answer(consultation, [a])
     response = client_for(officer).post(
         f"/u/{commune.code}/consultations/{consultation.pk}/groups/",

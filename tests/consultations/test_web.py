@@ -93,7 +93,9 @@ def test_unit_page_lists_published_syntheses_and_managers_see_what_waits(
     commune, officer, resident
 ):
     published = make_consultation(commune)
-    opinion = services.submit_opinion(user=resident, consultation=published, text="Đồng ý.")
+    opinion = services.submit_opinion(
+        is_public=True, user=resident, consultation=published, text="Đồng ý."
+    )
     _answered(published, [opinion])
     waiting = make_consultation(commune, open_it=False)
     with time_machine.travel(AFTER_CLOSE, tick=False):
@@ -166,7 +168,9 @@ def test_permission_matrix_for_entering_an_opinion(personas, persona, allowed, c
 
 @pytest.mark.parametrize("persona,allowed", REFUSED)
 def test_permission_matrix_for_answering(personas, persona, allowed, consultation, resident):
-    opinion = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến.")
+    opinion = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến."
+    )
     group = services.create_group(
         actor=SYSTEM, consultation=consultation, title="Nhóm", opinion_ids=[opinion.pk]
     )
@@ -186,7 +190,9 @@ def test_permission_matrix_for_answering(personas, persona, allowed, consultatio
 
 @pytest.mark.parametrize("persona,allowed", REFUSED)
 def test_permission_matrix_for_publishing(personas, persona, allowed, consultation, resident):
-    opinion = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến.")
+    opinion = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến."
+    )
     _answered(consultation, [opinion])
     before = _snapshot()
     with time_machine.travel(AFTER_CLOSE, tick=False):
@@ -207,7 +213,9 @@ def test_permission_matrix_for_publishing(personas, persona, allowed, consultati
 
 @pytest.mark.parametrize("persona", ["resident", "other_village_head", "outside_officer"])
 def test_outsiders_cannot_open_the_board_or_moderate(personas, persona, consultation, resident):
-    opinion = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến.")
+    opinion = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến."
+    )
     client = client_for(personas[persona])
     before = _snapshot()
     assert client.get(_url(consultation, "synthesis/")).status_code == 403
@@ -378,7 +386,9 @@ def test_names_are_public_only_when_chosen_and_hidden_opinions_never_show(
         _url(consultation, "opinions/"),
         {"channel": "box", "section": "1", "author_name": "Bà Tư Hòm Thư", "text": "Qua hòm thư."},
     )
-    rude = services.submit_opinion(user=quiet, consultation=consultation, text="Lời lẽ xúc phạm.")
+    rude = services.submit_opinion(
+        is_public=True, user=quiet, consultation=consultation, text="Lời lẽ xúc phạm."
+    )
     client_for(officer).post(
         _url(consultation, f"opinions/{rude.pk}/moderate/"),
         {"hidden": "on", "note": "Xúc phạm người khác"},
@@ -399,7 +409,10 @@ def test_names_are_public_only_when_chosen_and_hidden_opinions_never_show(
 
 def test_a_shortened_opinion_shows_the_short_text_publicly(consultation, resident, officer):
     opinion = services.submit_opinion(
-        user=resident, consultation=consultation, text="Gọi tôi theo số 0912345678 nhé."
+        is_public=True,
+        user=resident,
+        consultation=consultation,
+        text="Gọi tôi theo số 0912345678 nhé.",
     )
     response = client_for(officer).post(
         _url(consultation, f"opinions/{opinion.pk}/moderate/"),
@@ -414,7 +427,9 @@ def test_a_shortened_opinion_shows_the_short_text_publicly(consultation, residen
 
 
 def test_moderation_needs_a_note(consultation, resident, officer):
-    opinion = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến.")
+    opinion = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến."
+    )
     before = _snapshot()
     response = client_for(officer).post(
         _url(consultation, f"opinions/{opinion.pk}/moderate/"), {"hidden": "on", "note": ""}
@@ -429,9 +444,15 @@ def test_moderation_needs_a_note(consultation, resident, officer):
 
 
 def test_the_board_lists_unanswered_opinions_first_and_groups_them(consultation, resident, officer):
-    a = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến A.")
-    b = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến B.")
-    c = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến C.")
+    a = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến A."
+    )
+    b = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến B."
+    )
+    c = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến C."
+    )
     client = client_for(officer)
 
     response = client.post(
@@ -443,14 +464,18 @@ def test_the_board_lists_unanswered_opinions_first_and_groups_them(consultation,
     response = client.post(_url(consultation, "groups/"), {"opinions": [c.pk], "group": group.pk})
     assert response.status_code == 302 and group.opinions.count() == 3
 
-    d = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến D.")
+    d = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến D."
+    )
     html = client.get(_url(consultation, "synthesis/")).content.decode()
     assert html.index("Ý kiến D.") < html.index("Ý kiến A.")
     assert f'value="{d.pk}"' in html and 'form="group-form"' in html
 
 
 def test_grouping_without_a_title_or_opinions_is_422(consultation, resident, officer):
-    a = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến A.")
+    a = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến A."
+    )
     client = client_for(officer)
     before = _snapshot()
     response = client.post(_url(consultation, "groups/"), {"opinions": [a.pk], "title": " "})
@@ -463,7 +488,9 @@ def test_grouping_without_a_title_or_opinions_is_422(consultation, resident, off
 
 
 def test_not_accepted_needs_a_reason(consultation, resident, officer):
-    opinion = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến.")
+    opinion = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến."
+    )
     group = services.create_group(
         actor=SYSTEM, consultation=consultation, title="Nhóm", opinion_ids=[opinion.pk]
     )
@@ -477,9 +504,11 @@ def test_not_accepted_needs_a_reason(consultation, resident, officer):
 
 
 def test_publishing_is_refused_while_an_opinion_is_unanswered(consultation, resident, officer):
-    answered = services.submit_opinion(user=resident, consultation=consultation, text="Một.")
+    answered = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Một."
+    )
     _answered(consultation, [answered])
-    services.submit_opinion(user=resident, consultation=consultation, text="Hai.")
+    services.submit_opinion(is_public=True, user=resident, consultation=consultation, text="Hai.")
     before = _snapshot()
     with time_machine.travel(AFTER_CLOSE, tick=False):
         response = client_for(officer).post(_url(consultation, "publish/"), {})
@@ -508,7 +537,9 @@ def test_entering_after_closing_or_through_the_portal_channel_is_422(consultatio
 
 
 def test_nothing_changes_after_publication(consultation, resident, officer):
-    opinion = services.submit_opinion(user=resident, consultation=consultation, text="Ý kiến.")
+    opinion = services.submit_opinion(
+        is_public=True, user=resident, consultation=consultation, text="Ý kiến."
+    )
     group = _answered(consultation, [opinion])
     with time_machine.travel(AFTER_CLOSE, tick=False):
         services.publish_synthesis(actor=SYSTEM, consultation=consultation)
@@ -530,10 +561,14 @@ def test_the_published_synthesis_and_how_my_opinion_was_answered(
 ):
     neighbour = make_user("hang_xom", Role.RESIDENT, village)
     mine = services.submit_opinion(
-        user=resident, consultation=consultation, text="Niêm yết cả ở chợ.", section_number=3
+        is_public=True,
+        user=resident,
+        consultation=consultation,
+        text="Niêm yết cả ở chợ.",
+        section_number=3,
     )
     theirs = services.submit_opinion(
-        user=neighbour, consultation=consultation, text="Bỏ Điều 2.", show_name=True
+        is_public=True, user=neighbour, consultation=consultation, text="Bỏ Điều 2.", show_name=True
     )
     before = client_for(resident).get(_url(consultation)).content.decode()
     assert "Ý kiến của bạn và câu trả lời" in before and "Chờ trả lời" in before
@@ -575,7 +610,11 @@ def test_the_draft_page_and_the_board_read_a_fixed_number_of_queries(
 ):
     ids = [
         services.submit_opinion(
-            user=resident, consultation=consultation, text=f"Ý kiến {n}", section_number=n % 3 + 1
+            is_public=True,
+            user=resident,
+            consultation=consultation,
+            text=f"Ý kiến {n}",
+            section_number=n % 3 + 1,
         ).pk
         for n in range(opinions)
     ]
@@ -597,7 +636,7 @@ def test_the_draft_page_and_the_board_read_a_fixed_number_of_queries(
 
 def test_the_author_of_a_hidden_opinion_reads_the_reason(consultation, resident, officer):
     opinion = services.submit_opinion(
-        user=resident, consultation=consultation, text="Gọi ông Tư số 0912345678."
+        is_public=True, user=resident, consultation=consultation, text="Gọi ông Tư số 0912345678."
     )
     services.moderate_opinion(
         actor=SYSTEM, opinion=opinion, hidden=True, note="Có số điện thoại của người khác"

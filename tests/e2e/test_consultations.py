@@ -70,6 +70,10 @@ def test_resident_comments_on_article_3_officer_answers_resident_reads_it(
         # When they open the comment box under article 3 and send a public comment
         article.get_by_text("Góp ý cho mục này").click()
         article.get_by_label("Ý kiến của bạn").fill(COMMENT)
+        # (publishing is their explicit choice: the box is never ticked for them, R46)
+        publish = article.get_by_label("Công khai ý kiến")
+        expect(publish).not_to_be_checked()
+        publish.check()
         article.get_by_role("button", name="Gửi ý kiến").click()
 
         # Then it is recorded on article 3 and shown under it without their name

@@ -21,8 +21,10 @@ def png():
 
 
 def file_one(unit, *, kind="feedback", category="ha-tang", actor=None, **extra):
-    """An online filing by an anonymous resident unless `actor`/channel says otherwise."""
+    """An online filing by an anonymous resident unless `actor`/channel says otherwise, who
+    ticked "let the public read the text" (never the default: LAW.md R46)."""
     fields = {
+        "is_public": True,
         "title": "Ổ gà lớn trên đường trục thôn",
         "text": "Đoạn đường trước nhà văn hóa thôn có ổ gà sâu, trời mưa đọng nước, "
         "xe máy đi qua rất nguy hiểm.",

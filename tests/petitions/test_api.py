@@ -61,6 +61,7 @@ def body(**changes):
         "address": "Ngã ba Đông Lỗ",
         "latitude": 20.7,
         "longitude": 105.8,
+        "is_public": True,
         **FILER,
     }
     data.update(changes)
