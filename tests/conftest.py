@@ -16,6 +16,17 @@ from danchu.units import services as unit_services
 from danchu.units.models import Unit
 
 
+@pytest.fixture(autouse=True)
+def vietnamese_by_default():
+    """Each test starts in Vietnamese, whatever language an earlier test's request (the
+    language switch, an English Accept-Language) left active in this thread."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
+
+
 def _unit(kind, code, name, parent=None, division_type=""):
     unit = Unit(kind=kind, code=code, name=name, parent=parent, division_type=division_type)
     unit.save()

@@ -54,12 +54,17 @@ class OpenForm(forms.Form):
 
 class AgreementForm(forms.Form):
     who = forms.ChoiceField(
+        label=_("Ghi nhận việc"),
         choices=[
             ("head", _("Trưởng thôn đồng ý")),
             ("front", _("Trưởng ban công tác Mặt trận đồng ý")),
             ("community", _("Cộng đồng thống nhất chọn trực tuyến")),
             ("commune_report", _("Đã báo cáo UBND, UBMTTQ xã")),
-        ]
+        ],
+        error_messages={
+            "required": _("Hãy chọn việc cần ghi nhận."),
+            "invalid_choice": _("Loại thỏa thuận không hợp lệ."),
+        },
     )
     on = forms.DateField(
         label=_("Ngày"),
@@ -67,6 +72,14 @@ class AgreementForm(forms.Form):
         widget=DATE,
         error_messages={"invalid": _("Ngày không hợp lệ.")},
     )
+
+    def __init__(self, *args, who: list[str] | None = None, **kwargs):
+        """`who`: only the agreements this user may record (the Front's head records the
+        Front's, the village head the others)."""
+        super().__init__(*args, **kwargs)
+        if who is not None:
+            field = self.fields["who"]
+            field.choices = [(k, v) for k, v in field.choices if k in who]
 
 
 class SessionForm(forms.Form):
@@ -90,7 +103,9 @@ class AttendanceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    households = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    households = forms.MultipleChoiceField(
+        label=_("Hoặc đánh dấu hộ có mặt"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class ProceduralForm(forms.Form):

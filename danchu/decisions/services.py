@@ -1179,7 +1179,8 @@ def _apply_rule(matter: Matter, result: Result) -> None:
         # xgettext:no-python-format
         result.rule = _("Quá 50% số hộ có mặt tán thành")
     if matter.kind == Matter.Kind.ELECTION:
-        result.article = "Điều 7 Nghị định 59/2023/NĐ-CP (tỷ lệ chưa đối chiếu văn bản)"
+        # The base of the rate is a setting (DANCHU_DECISIONS_ELECTION_BASE; docs/decisions.md).
+        result.article = "Điều 7 Nghị định 59/2023/NĐ-CP"
     ordered = list(result.labels)  # options in ballot order
     # A two-option decision ("Đồng ý" / "Không đồng ý") is adopted only by its first option.
     eligible = ordered[:1] if matter.kind == Matter.Kind.DECISION and len(ordered) == 2 else ordered

@@ -40,7 +40,8 @@ def _unit_or_404(code: str) -> Unit:
 
 
 def get_matter_for(user, code: str, pk: int) -> Matter:
-    """The matter if the user may see it: opened ones for everyone, drafts for managers."""
+    """The matter if the user may see it: opened ones for everyone, drafts for those who
+    manage it and for the Front committee, whose agreement comes before (NĐ 59 Art 4–5)."""
     matter = (
         Matter.objects.select_related("unit__parent", "winner")
         .filter(pk=pk, unit__code=code)
@@ -49,6 +50,7 @@ def get_matter_for(user, code: str, pk: int) -> Matter:
     if matter is None or (
         matter.status == Matter.Status.DRAFT
         and not permissions.can(user, "decisions.manage", matter.unit)
+        and not permissions.can(user, "decisions.front_agree", matter.unit)
     ):
         raise Http404(_("Không tìm thấy vấn đề."))
     return matter
@@ -62,7 +64,19 @@ def unit_section(request: HttpRequest, unit: Unit) -> dict:
         .select_related("unit")
         .order_by("-opened_at", "-pk")
     )
+    awaiting_front = []
+    if permissions.can(request.user, "decisions.front_agree", unit):
+        awaiting_front = list(
+            Matter.objects.filter(
+                unit__path__startswith=unit.path,
+                status=Matter.Status.DRAFT,
+                front_agreed_on__isnull=True,
+            )
+            .select_related("unit")
+            .order_by("-pk")[:20]
+        )
     return {
+        "awaiting_front": awaiting_front,
         "open_matters": list(matters.filter(status=Matter.Status.OPEN)[:20]),
         "closed_matters": list(matters.filter(status=Matter.Status.CLOSED)[:10]),
         "can_manage_matters": permissions.can(request.user, "decisions.manage", unit)
@@ -92,6 +106,13 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         context |= _recognition_context(request.user, matter)
     if can_manage:
         context |= _manager_context(matter)
+    if matter.status == Matter.Status.DRAFT:
+        # NĐ 59 Art 4(1)(c), Art 5: each agreement is recorded by whoever gives it.
+        who = ["head", "community", "commune_report"] if can_manage else []
+        if permissions.can(request.user, "decisions.front_agree", matter.unit):
+            who.append("front")
+        if who:
+            context["agreement_form"] = forms.AgreementForm(who=who)
     context["documents"] = documents(request.user, matter, context.get("sessions"))
     context["attachments"] = list(matter.attachments.all())
     if can_manage and matter.status != Matter.Status.CLOSED:
@@ -142,7 +163,6 @@ def _manager_context(matter: Matter) -> dict:
         "live": live.as_dict() if live else None,
         "conflicts": matter.conflicts.select_related("household").filter(reviewed_at=None),
         "open_form": forms.OpenForm(),
-        "agreement_form": forms.AgreementForm(),
         "session_form": forms.SessionForm(),
         "procedural_form": forms.ProceduralForm(),
         "details_form": forms.DetailsForm(),
@@ -401,15 +421,21 @@ def _attendance(request, session, data):
     codes = [c for c in re.split(r"[\s,;]+", data["codes"] or "") if c]
     ids = [int(pk) for pk in data["households"] if str(pk).isdigit()]
     if codes:
-        found = dict(
-            Household.objects.filter(
-                code__in=codes, pk__in=session.matter.roll.values("household_id")
+        # Typed on a phone: "dl-0001" is DL-0001.
+        wanted = set(codes) | {c.upper() for c in codes}
+        found = {
+            code.upper(): pk
+            for code, pk in Household.objects.filter(
+                code__in=wanted, pk__in=session.matter.roll.values("household_id")
             ).values_list("code", "pk")
-        )
-        unknown = [c for c in codes if c not in found]
+        }
+        unknown = [c for c in codes if c.upper() not in found]
         if unknown:
             raise ValidationError(
-                _("Không có trong danh sách: %(codes)s"),
+                _(
+                    "Chưa ghi nhận hộ nào: các mã sau không có trong danh sách hộ của vấn đề "
+                    "này: %(codes)s. Sửa lại rồi nhập lại cả lượt."
+                ),
                 code="unknown_codes",
                 params={"codes": ", ".join(unknown[:20])},
             )

@@ -45,18 +45,37 @@ class FileForm(forms.Form):
         choices=Petition.Kind.choices,
         initial=Petition.Kind.FEEDBACK,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Hãy chọn: phản ánh, kiến nghị, khiếu nại hay tố cáo."),
+            "invalid_choice": _("Loại đơn không hợp lệ."),
+        },
     )
     category = forms.ModelChoiceField(
         label=_("Lĩnh vực"),
         queryset=Category.objects.filter(active=True),
         empty_label=_("— chọn lĩnh vực —"),
         to_field_name="code",
+        error_messages={
+            "required": _("Hãy chọn lĩnh vực của sự việc."),
+            "invalid_choice": _("Lĩnh vực không hợp lệ."),
+        },
     )
-    title = forms.CharField(label=_("Tóm tắt (một dòng)"), max_length=200)
+    title = forms.CharField(
+        label=_("Tóm tắt (một dòng)"),
+        max_length=200,
+        error_messages={
+            "required": _("Hãy viết một dòng tóm tắt sự việc."),
+            "max_length": _("Tóm tắt dài quá %(limit_value)d ký tự."),
+        },
+    )
     text = forms.CharField(
         label=_("Nội dung"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=20000,
+        error_messages={
+            "required": _("Hãy kể rõ sự việc: ở đâu, từ khi nào, ảnh hưởng thế nào."),
+            "max_length": _("Nội dung dài quá %(limit_value)d ký tự."),
+        },
     )
     address = forms.CharField(
         label=_("Địa điểm cụ thể"),

@@ -234,6 +234,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
         ):
             return redirect("tracking:status", code)
         messages.error(request, _("Không tìm thấy mã theo dõi “%(code)s”.") % {"code": code[:30]})
+    elif "code" in request.GET:
+        messages.error(request, _("Hãy nhập mã theo dõi in trên giấy biên nhận, dạng PAKN-…"))
     return render(request, "petitions/lookup.html", {"code": code})
 
 

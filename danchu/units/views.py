@@ -64,13 +64,16 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
     unit = _unit_or_404(code)
     children = unit.children.all()
-    current_children = [c for c in children if c.is_current()]
+    workplaces = (Unit.Kind.AGENCY, Unit.Kind.ENTERPRISE)
+    current_children = [c for c in children if c.is_current() and c.kind not in workplaces]
+    agencies = [c for c in children if c.is_current() and c.kind in workplaces]
     former_children = [c for c in children if not c.is_current()]
     totals = Household.objects.current().in_subtree(unit).totals()
     context = {
         "unit": unit,
         "ancestors": unit.ancestors().exclude(pk=unit.pk),
         "children": current_children,
+        "agencies": agencies,
         "former_children": former_children,
         "totals": totals,
         "predecessors": unit.predecessors.all(),

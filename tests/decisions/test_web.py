@@ -133,8 +133,41 @@ def test_unknown_household_codes_at_attendance_are_named(village, village_head):
     response = client_for(village_head).post(
         f"/u/{village.code}/sessions/{session.pk}/attendance/", {"codes": "H0001 X999"}, follow=True
     )
-    assert "Không có trong danh sách: X999" in response.content.decode()
+    page = response.content.decode()
+    assert "Chưa ghi nhận hộ nào" in page and "của vấn đề này: X999." in page
     assert Participation.objects.count() == 0
+    # Codes typed in lower case on a phone are the same codes.
+    client_for(village_head).post(
+        f"/u/{village.code}/sessions/{session.pk}/attendance/", {"codes": "h0001, h0002"}
+    )
+    assert Participation.objects.count() == 2
+
+
+def test_the_front_committee_head_records_the_fronts_agreement(village, village_head):
+    from danchu.accounts.models import Role
+    from danchu.decisions.models import Matter
+    from tests.conftest import make_user
+
+    front = make_user("mat_tran", Role.FRONT_COMMITTEE, village)
+    matter = services.create_matter(
+        actor=SYSTEM, unit=village, item=6, title="Lắp camera an ninh đầu thôn", kind="decision"
+    )
+    page = client_for(front).get(matter.get_absolute_url()).content.decode()
+    assert 'value="front"' in page and 'value="head"' not in page
+    head_page = client_for(village_head).get(matter.get_absolute_url()).content.decode()
+    assert 'value="head"' in head_page and 'value="front"' not in head_page
+    client_for(front).post(
+        f"/u/{village.code}/matters/{matter.pk}/agreements/", {"who": "front", "on": "2026-11-27"}
+    )
+    assert Matter.objects.get(pk=matter.pk).front_agreed_on == TODAY
+    # The village page lists drafts waiting for the Front, to the Front only.
+    services.create_matter(
+        actor=SYSTEM, unit=village, item=6, title="Nạo vét mương tiêu xóm 4", kind="decision"
+    )
+    assert (
+        "Nạo vét mương tiêu xóm 4" in client_for(front).get(f"/u/{village.code}/").content.decode()
+    )
+    assert "Nạo vét mương" not in client_for(None).get(f"/u/{village.code}/").content.decode()
 
 
 def test_drafts_are_hidden_and_secret_votes_show_no_household(village):

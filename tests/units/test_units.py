@@ -285,3 +285,16 @@ def test_unit_page_groups_thousands_in_the_reader_language(commune, village):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(f"/u/{commune.code}/").content.decode()
     assert '<div class="stat">1,200</div>' in page
+
+
+def test_a_commune_page_lists_its_villages_apart_from_its_agencies(commune, village, other_village):
+    from danchu.units.models import Unit
+
+    school = Unit(
+        kind=Unit.Kind.AGENCY, code="10402-CQ1", name="Trường Tiểu học Ứng Hòa", parent=commune
+    )
+    school.save()
+    page = client_for(None).get(f"/u/{commune.code}/").content.decode()
+    villages = page.split("Thôn, tổ dân phố (2)")[1].split("</ul>")[0]
+    assert "Thôn Đông Lỗ" in villages and "Trường Tiểu học" not in villages
+    assert "Cơ quan, đơn vị, doanh nghiệp (1)" in page and "Trường Tiểu học Ứng Hòa" in page
