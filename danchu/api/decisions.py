@@ -874,7 +874,7 @@ def decide_recognition(request, matter_id: int, payload: RecognitionIn):
 def overdue_recognitions(request, code: str):
     commune = _unit(code)
     if commune.kind != Unit.Kind.COMMUNE:
-        raise Http404(_("Không phải xã, phường / not a commune."))
+        raise Http404(_("Không phải xã, phường."))
     allowed = ("decisions.manage", "decisions.recognise_committee", "decisions.recognise_front")
     if not any(permissions.can(request.auth, name, commune) for name in allowed):
         permissions.require(request.auth, "decisions.manage", commune)  # raises with its message

@@ -35,7 +35,11 @@ api = NinjaAPI(
 def on_validation_error(request, exc: ValidationError):
     return api.create_response(
         request,
-        {"detail": first_message(exc), "code": getattr(exc, "code", None), "errors": exc.messages},
+        {
+            "detail": first_message(exc),
+            "code": getattr(exc, "code", None),
+            "errors": exc.messages,
+        },
         status=422,
     )
 

@@ -38,7 +38,7 @@ from danchu.api.auth import BearerToken, OptionalBearer
 from danchu.api.pagination import Pages
 from danchu.audit.services import record
 from danchu.core import throttle
-from danchu.core.errors import ValidationError, first_message
+from danchu.core.errors import ValidationError, first_message, in_both_languages
 from danchu.petitions import services
 from danchu.petitions.models import (
     OPEN_STATUSES,
@@ -123,8 +123,8 @@ def _bilingual(func):
             message = first_message(exc)
             if " / " in message:
                 raise
-            english = ENGLISH.get(getattr(exc, "code", None) or "", "invalid input.")
-            raise ValidationError(f"{message} / {english}", code=exc.code) from None
+            fallback = ENGLISH.get(getattr(exc, "code", None) or "", "invalid input.")
+            raise ValidationError(in_both_languages(exc, fallback), code=exc.code) from None
         except PermissionDenied as exc:
             message = str(exc) or "Không có quyền"
             if " / " in message:
@@ -590,7 +590,7 @@ def _unit_in_body(code: str, field: str = "unit") -> Unit:
     unit = Unit.objects.select_related("parent", "successor").filter(code=code).first()
     if unit is None:
         raise ValidationError(
-            _("Không tìm thấy đơn vị có mã “%(code)s” / unknown unit in %(field)s."),
+            _("Không tìm thấy đơn vị có mã “%(code)s”."),
             code="unknown_unit",
             params={"code": code[:40], "field": field},
         )
@@ -921,12 +921,12 @@ def petition_statistics(request, code: str, filters: Query[StatisticsFilter]):
     start = filters.start or (end - dt.timedelta(days=364) if end.year > 1 else end)
     if start > end:
         raise ValidationError(
-            _("Ngày bắt đầu phải trước ngày kết thúc / start must not be after end."),
+            _("Ngày bắt đầu phải trước ngày kết thúc."),
             code="bad_range",
         )
     if (end - start).days > MAX_STATISTICS_DAYS:
         raise ValidationError(
-            _("Khoảng thời gian tối đa %(days)d ngày / the range is at most %(days)d days."),
+            _("Khoảng thời gian tối đa %(days)d ngày."),
             code="bad_range",
             params={"days": MAX_STATISTICS_DAYS},
         )
@@ -1003,7 +1003,7 @@ def file_petition(request):
         )
         if reception is None or not unit.path.startswith(reception.day.commune.path):
             raise ValidationError(
-                _("Không có lượt đăng ký tiếp công dân này / unknown reception booking."),
+                _("Không có lượt đăng ký tiếp công dân này."),
                 code="unknown_booking",
             )
     filed = services.file_petition(
@@ -1347,7 +1347,7 @@ def assign(request, tracking_code: str, payload: AssignIn):
         assignee = get_user_model().objects.filter(username=payload.assignee).first()
         if assignee is None:
             raise ValidationError(
-                _("Không có tài khoản “%(name)s” / unknown user name."),
+                _("Không có tài khoản “%(name)s”."),
                 code="bad_assignee",
                 params={"name": payload.assignee[:150]},
             )
@@ -1424,7 +1424,7 @@ def book(request, code: str, payload: BookingIn):
     day = ReceptionDay.objects.filter(pk=payload.day, commune=commune).first()
     if day is None:
         raise ValidationError(
-            _("Lịch tiếp không có ở xã này / no such reception day in this commune."),
+            _("Lịch tiếp không có ở xã này."),
             code="bad_day",
         )
     booking = services.book_reception(

@@ -58,7 +58,7 @@ Text = Annotated[str, AfterValidator(_no_nul)]
 
 def _unit(code: str) -> Unit:
     if "\x00" in code:
-        raise Http404(_("Không tìm thấy đơn vị / unit not found."))
+        raise Http404(_("Không tìm thấy đơn vị."))
     try:
         return get_unit(code)
     except ValidationError as exc:
@@ -214,12 +214,12 @@ def component_records(
     parsed = _period(period)
     source = next((s for s in ind.SOURCES.values() if component in ind._component_names(s)), None)
     if source is None:
-        raise Http404(_("Không có chỉ số này / no such indicator."))
+        raise Http404(_("Không có chỉ số này."))
     child_unit = None
     if child:
         child_unit = _unit(child)
         if not unit.contains(child_unit):
-            raise Http404(_("Không tìm thấy đơn vị / unit not found."))
+            raise Http404(_("Không tìm thấy đơn vị."))
     rows = ind.records(unit, parsed, component, timezone.localdate(), child=child_unit)
     return {
         "component": component,
@@ -493,7 +493,7 @@ def _user_named(username: str):
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise ValidationError(
-            _("Không có người dùng %(name)s / unknown user."),
+            _("Không có người dùng %(name)s."),
             code="unknown_user",
             params={"name": username[:150]},
         )
@@ -503,9 +503,7 @@ def _user_named(username: str):
 def _own_committee(unit: Unit) -> Committee:
     committee = Committee.objects.filter(unit=unit).select_related("unit").first()
     if committee is None:
-        raise Http404(
-            _("%(unit)s chưa có Ban Chỉ đạo / the unit has no committee.") % {"unit": unit.name}
-        )
+        raise Http404(_("%(unit)s chưa có Ban Chỉ đạo.") % {"unit": unit.name})
     return committee
 
 
@@ -519,9 +517,7 @@ def _checklist(pk: int | None) -> Checklist:
     rows = Checklist.objects.filter(active=True)
     checklist = rows.filter(pk=pk).first() if pk is not None else rows.first()
     if checklist is None:
-        raise ValidationError(
-            _("Không có bộ tiêu chí này / unknown checklist."), code="unknown_checklist"
-        )
+        raise ValidationError(_("Không có bộ tiêu chí này."), code="unknown_checklist")
     return checklist
 
 
@@ -595,14 +591,12 @@ def create_visit(request, plan_id: int, payload: VisitIn):
     plan = _plan_to_manage(request, plan_id)
     team = InspectionTeam.objects.filter(pk=payload.team, plan=plan).first()
     if team is None:
-        raise ValidationError(
-            _("Đoàn không thuộc kế hoạch này / the team is not in this plan."), code="bad_team"
-        )
+        raise ValidationError(_("Đoàn không thuộc kế hoạch này."), code="bad_team")
     try:
         unit = get_unit(payload.unit)
     except ValidationError:
         raise ValidationError(
-            _("Không tìm thấy đơn vị có mã %(code)s / unknown unit."),
+            _("Không tìm thấy đơn vị có mã %(code)s."),
             code="unknown_unit",
             params={"code": payload.unit},
         ) from None
@@ -630,7 +624,7 @@ def create_finding(request, visit_id: int, payload: FindingIn):
         ).first()
         if item is None:
             raise ValidationError(
-                _("Tiêu chí không thuộc bộ tiêu chí của kế hoạch / unknown checklist item."),
+                _("Tiêu chí không thuộc bộ tiêu chí của kế hoạch."),
                 code="bad_item",
             )
     finding = services.add_finding(
@@ -738,5 +732,5 @@ def get_report(request, job_id: int):
     try:
         services.require(request.auth, "steering.view", job.unit)
     except PermissionDenied:  # the same 404 for "not yours" and "no such report"
-        raise Http404(_("Không tìm thấy báo cáo / report not found.")) from None
+        raise Http404(_("Không tìm thấy báo cáo.")) from None
     return job

@@ -83,7 +83,7 @@ class AgreementForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    name = forms.CharField(label=_("Cuộc họp / cụm"), max_length=120, required=False)
+    name = forms.CharField(label=_("Cuộc họp"), max_length=120, required=False)
     held_on = forms.DateField(
         label=_("Ngày họp"),
         initial=dt.date.today,

@@ -557,16 +557,13 @@ def record_airing(
     earliest = timezone.make_aware(dt.datetime(2000, 1, 1))
     if aired_at < earliest:
         raise ValidationError(
-            _(
-                "Thời điểm phát không được trước năm %(year)d / "
-                "the airing time cannot be before %(year)d."
-            ),
+            _("Thời điểm phát không được trước năm %(year)d."),
             code="date_too_early",
             params={"year": earliest.year},
         )
     if aired_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError(
-            _("Thời điểm phát không được sau hiện tại / the airing time cannot be in the future."),
+            _("Thời điểm phát không được sau hiện tại."),
             code="date_in_future",
         )
     aired_on = timezone.localdate(aired_at)

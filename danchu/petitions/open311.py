@@ -43,7 +43,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from danchu.accounts.services import user_for_token
 from danchu.core import throttle
-from danchu.core.errors import ValidationError, first_message
+from danchu.core.errors import ValidationError, in_both_languages
 from danchu.petitions import services
 from danchu.petitions.models import OPEN_STATUSES, Category, Petition
 from danchu.units.models import Unit
@@ -339,10 +339,7 @@ def _endpoint(*methods: str):
             except Open311Error as exc:
                 return _error(fmt, exc.status, exc.description)
             except ValidationError as exc:
-                message = first_message(exc)
-                if " / " not in message:
-                    message = f"{message} / invalid input."
-                return _error(fmt, 400, message)
+                return _error(fmt, 400, in_both_languages(exc, fallback="invalid input."))
             except PermissionDenied:
                 return _error(fmt, 403, "Không có quyền / permission denied.")
             except Http404:

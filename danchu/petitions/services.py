@@ -210,10 +210,7 @@ def commune_of(unit: Unit) -> Unit:
     )
     if commune is None:
         raise ValidationError(
-            _(
-                "Hãy chọn xã, phường hoặc thôn, tổ dân phố nơi xảy ra sự việc / "
-                "choose the commune or village concerned."
-            ),
+            _("Hãy chọn xã, phường hoặc thôn, tổ dân phố nơi xảy ra sự việc."),
             code="unit_not_local",
         )
     return commune
@@ -229,7 +226,7 @@ def _check_unit(unit: Unit) -> Unit:
     if unit.valid_to is not None:
         successor = f" — {unit.successor.name}" if unit.successor_id else ""
         raise ValidationError(
-            _("%(unit)s không còn tồn tại%(successor)s / the unit no longer exists."),
+            _("%(unit)s không còn tồn tại%(successor)s."),
             code="unit_gone",
             params={"unit": unit.name, "successor": successor},
         )
@@ -240,7 +237,7 @@ def get_category(code: str) -> Category:
     category = Category.objects.filter(code=code, active=True).first()
     if category is None:
         raise ValidationError(
-            _("Lĩnh vực “%(code)s” không có trong danh mục / unknown category."),
+            _("Lĩnh vực “%(code)s” không có trong danh mục."),
             code="unknown_category",
             params={"code": str(code)[:60]},
         )
@@ -251,19 +248,19 @@ def _text(value: str, *, field: str, label: str, max_chars: int, required: bool 
     value = (value or "").strip()
     if "\x00" in value:
         raise ValidationError(
-            _("%(label)s chứa ký tự không hợp lệ / invalid character."),
+            _("%(label)s chứa ký tự không hợp lệ."),
             code="bad_text",
             params={"label": label},
         )
     if required and not value:
         raise ValidationError(
-            _("Cần nhập %(label)s / %(field)s is required."),
+            _("Cần nhập %(label)s."),
             code="required",
             params={"label": label, "field": field},
         )
     if len(value) > max_chars:
         raise ValidationError(
-            _("%(label)s dài quá %(max)d ký tự / %(field)s is too long."),
+            _("%(label)s dài quá %(max)d ký tự."),
             code="too_long",
             params={"label": label, "field": field, "max": max_chars},
         )
@@ -279,7 +276,7 @@ def _coordinate(value, low: int, high: int, name: str) -> Decimal | None:
         number = None
     if number is None or not number.is_finite() or not (low <= number <= high):
         raise ValidationError(
-            _("Tọa độ %(name)s không hợp lệ / invalid %(name)s."),
+            _("Tọa độ %(name)s không hợp lệ."),
             code="bad_location",
             params={"name": name},
         )
@@ -289,9 +286,7 @@ def _coordinate(value, low: int, high: int, name: str) -> Decimal | None:
 def _phone(value: str) -> str:
     value = normalize_phone((value or "").strip())
     if value and not PHONE_RE.match(value):
-        raise ValidationError(
-            _("Số điện thoại không hợp lệ / invalid phone number."), code="bad_phone"
-        )
+        raise ValidationError(_("Số điện thoại không hợp lệ."), code="bad_phone")
     return value
 
 
@@ -301,9 +296,7 @@ def _email(value: str) -> str:
         try:
             validate_email(value)
         except Exception as exc:  # noqa: BLE001 - Django's own ValidationError
-            raise ValidationError(
-                _("Địa chỉ thư điện tử không hợp lệ / invalid email address."), code="bad_email"
-            ) from exc
+            raise ValidationError(_("Địa chỉ thư điện tử không hợp lệ."), code="bad_email") from exc
     return value
 
 
@@ -313,19 +306,19 @@ def _day(value: dt.date | None, *, not_before: dt.date | None = None, what: str)
         return today
     if value > today:
         raise ValidationError(
-            _("Ngày %(what)s không thể ở tương lai / the date cannot be in the future."),
+            _("Ngày %(what)s không thể ở tương lai."),
             code="future_date",
             params={"what": what},
         )
     if not_before is not None and value < not_before:
         raise ValidationError(
-            _("Ngày %(what)s không thể trước ngày tiếp nhận, thụ lý / the date is too early."),
+            _("Ngày %(what)s không thể trước ngày tiếp nhận, thụ lý."),
             code="date_before_receipt",
             params={"what": what},
         )
     if value < today - dt.timedelta(days=MAX_BACKDATE_DAYS):
         raise ValidationError(
-            _("Ngày %(what)s quá xa trong quá khứ / the date is too far in the past."),
+            _("Ngày %(what)s quá xa trong quá khứ."),
             code="date_too_old",
             params={"what": what},
         )
@@ -336,7 +329,7 @@ def _check_files(files) -> list:
     files = list(files or [])
     if len(files) > MAX_FILES:
         raise ValidationError(
-            _("Gửi tối đa %(n)d tệp / at most %(n)d files."),
+            _("Gửi tối đa %(n)d tệp."),
             code="too_many_files",
             params={"n": MAX_FILES},
         )
@@ -481,14 +474,12 @@ def file_petition(
     """Receive an item. Online filing is open to anyone; other channels are entered by staff."""
     if kind not in Kind.values:
         raise ValidationError(
-            _("Loại đơn không hợp lệ / unknown kind: %(kind)s."),
+            _("Loại đơn không hợp lệ."),
             code="unknown_kind",
             params={"kind": str(kind)[:40]},
         )
     if channel not in Petition.Channel.values:
-        raise ValidationError(
-            _("Kênh tiếp nhận không hợp lệ / unknown channel."), code="unknown_channel"
-        )
+        raise ValidationError(_("Kênh tiếp nhận không hợp lệ."), code="unknown_channel")
     if isinstance(category, str):
         category = get_category(category)
     elif not category.active:
@@ -499,7 +490,7 @@ def file_petition(
         # Received at the commune chair's reception day (Luật Tiếp công dân Art 15).
         if reception.day.commune_id != commune_of(unit).pk:
             raise ValidationError(
-                _("Đăng ký tiếp công dân thuộc xã khác / the booking is for another commune."),
+                _("Đăng ký tiếp công dân thuộc xã khác."),
                 code="unknown_booking",
             )
         channel = Petition.Channel.RECEPTION
@@ -528,14 +519,13 @@ def file_petition(
         raise ValidationError(
             _(
                 "Khiếu nại, tố cáo phải ghi rõ họ tên và địa chỉ của người gửi (Luật Khiếu nại "
-                "Điều 8, Luật Tố cáo Điều 23) / complaints and denunciations need the "
-                "filer's name and address."
+                "Điều 8, Luật Tố cáo Điều 23)."
             ),
             code="identity_required",
         )
     if kind == Kind.COMPLAINT and complaint_round not in (1, 2):
         raise ValidationError(
-            _("Lần khiếu nại chỉ là 1 hoặc 2 / complaint round must be 1 or 2."),
+            _("Lần khiếu nại chỉ là 1 hoặc 2."),
             code="bad_round",
         )
     if kind != Kind.COMPLAINT:
@@ -548,7 +538,7 @@ def file_petition(
     longitude = _coordinate(longitude, -180, 180, "longitude")
     if (latitude is None) != (longitude is None):
         raise ValidationError(
-            _("Cần cả vĩ độ và kinh độ / both latitude and longitude are needed."),
+            _("Cần cả vĩ độ và kinh độ."),
             code="bad_location",
         )
     checked = _check_files(files)
@@ -651,10 +641,7 @@ def mark_verifying(*, actor, petition: Petition, note: str, on: dt.date | None =
     _require_status(
         petition,
         (Status.RECEIVED,),
-        message=_(
-            "Chỉ đơn mới tiếp nhận mới chuyển sang xác minh (hiện: %(status)s) / "
-            "only a newly received item can be marked for verification."
-        ),
+        message=_("Chỉ đơn mới tiếp nhận mới chuyển sang xác minh (hiện: %(status)s)."),
         code="bad_step",
     )
     note = _text(note, field="note", label=_("lý do cần xác minh"), max_chars=2000)
@@ -679,7 +666,7 @@ def accept(
     _require_status(
         petition,
         (Status.RECEIVED, Status.VERIFYING),
-        message=_("Không thể thụ lý đơn ở trạng thái “%(status)s” / cannot accept now."),
+        message=_("Không thể thụ lý đơn ở trạng thái “%(status)s”."),
         code="bad_step",
     )
     on = _day(on, not_before=petition.received_on, what=_("thụ lý"))
@@ -709,7 +696,7 @@ def refuse(*, actor, petition: Petition, reason: str) -> Petition:
     _require_status(
         petition,
         (Status.RECEIVED, Status.VERIFYING),
-        message=_("Không thể từ chối đơn ở trạng thái “%(status)s” / cannot refuse now."),
+        message=_("Không thể từ chối đơn ở trạng thái “%(status)s”."),
         code="bad_step",
     )
     reason = _text(reason, field="reason", label=_("lý do không thụ lý"), max_chars=4000)
@@ -743,17 +730,14 @@ def forward(
     _require_status(
         petition,
         OPEN_STATUSES,
-        message=_("Không thể chuyển đơn ở trạng thái “%(status)s” / cannot forward now."),
+        message=_("Không thể chuyển đơn ở trạng thái “%(status)s”."),
         code="bad_step",
     )
     reason = _text(reason, field="reason", label=_("lý do chuyển"), max_chars=2000)
     to_body = _text(to_body, field="to", label=_("nơi nhận"), max_chars=200, required=False)
     if (to_commune is None) == (not to_body):
         raise ValidationError(
-            _(
-                "Chọn một xã trong hệ thống hoặc ghi tên cơ quan nhận / "
-                "give either a commune or the receiving body."
-            ),
+            _("Chọn một xã trong hệ thống hoặc ghi tên cơ quan nhận."),
             code="forward_target",
         )
     today = timezone.localdate()
@@ -761,7 +745,7 @@ def forward(
         target = _check_unit(to_commune)
         if target.pk != to_commune.pk or target.pk == petition.commune_id:
             raise ValidationError(
-                _("Nơi nhận phải là một xã, phường khác / the target must be another commune."),
+                _("Nơi nhận phải là một xã, phường khác."),
                 code="forward_target",
             )
         source = petition.commune
@@ -815,25 +799,19 @@ def extend(*, actor, petition: Petition, reason: str) -> Petition:
         raise ValidationError(
             _(
                 "Chỉ tố cáo mới được gia hạn (Luật Tố cáo Điều 30); khiếu nại phức tạp thì đánh "
-                "dấu “vụ việc phức tạp” (Luật Khiếu nại Điều 28) / only denunciations are extended."
+                "dấu “vụ việc phức tạp” (Luật Khiếu nại Điều 28)."
             ),
             code="no_extension",
         )
     _require_status(
         petition,
         (Status.ACCEPTED,),
-        message=_(
-            "Chỉ gia hạn khi đơn đang được giải quyết (hiện: %(status)s) / "
-            "only an accepted item can be extended."
-        ),
+        message=_("Chỉ gia hạn khi đơn đang được giải quyết (hiện: %(status)s)."),
         code="bad_step",
     )
     if petition.extensions >= DENUNCIATION_MAX_EXTENSIONS:
         raise ValidationError(
-            _(
-                "Đã gia hạn %(n)d lần — tối đa theo Luật Tố cáo Điều 30 / "
-                "already extended the maximum number of times."
-            ),
+            _("Đã gia hạn %(n)d lần — tối đa theo Luật Tố cáo Điều 30."),
             code="too_many_extensions",
             params={"n": petition.extensions},
         )
@@ -859,21 +837,18 @@ def mark_complex(*, actor, petition: Petition, reason: str) -> Petition:
     permissions.require(actor, "petitions.manage", petition.commune)
     if petition.kind != Kind.COMPLAINT:
         raise ValidationError(
-            _("Chỉ khiếu nại mới có thời hạn cho vụ việc phức tạp / only complaints."),
+            _("Chỉ khiếu nại mới có thời hạn cho vụ việc phức tạp."),
             code="not_complaint",
         )
     _require_status(
         petition,
         (Status.ACCEPTED,),
-        message=_(
-            "Chỉ áp dụng khi khiếu nại đang được giải quyết (hiện: %(status)s) / "
-            "only an accepted complaint."
-        ),
+        message=_("Chỉ áp dụng khi khiếu nại đang được giải quyết (hiện: %(status)s)."),
         code="bad_step",
     )
     if petition.is_complex:
         raise ValidationError(
-            _("Khiếu nại đã được xác định là phức tạp / already marked complex."),
+            _("Khiếu nại đã được xác định là phức tạp."),
             code="already_complex",
         )
     reason = _text(reason, field="reason", label=_("lý do"), max_chars=2000)
@@ -901,7 +876,7 @@ def assign(*, actor, petition: Petition, assignee=None, department: str = "") ->
     )
     if assignee is not None and not serves:
         raise ValidationError(
-            _("Người được giao không phụ trách xã này / the assignee does not serve this commune."),
+            _("Người được giao không phụ trách xã này."),
             code="bad_assignee",
         )
     petition.assignee = assignee
@@ -927,20 +902,20 @@ def answer(
     permissions.require(actor, "petitions.manage", petition.commune)
     if petition.status in (Status.RECEIVED, Status.VERIFYING):
         raise ValidationError(
-            _("Phải thụ lý trước khi trả lời / accept the item before answering it."),
+            _("Phải thụ lý trước khi trả lời."),
             code="not_accepted",
         )
     _require_status(
         petition,
         ANSWERABLE,
-        message=_("Không thể trả lời đơn ở trạng thái “%(status)s” / cannot answer now."),
+        message=_("Không thể trả lời đơn ở trạng thái “%(status)s”."),
         code="bad_step",
     )
     text = _text(text, field="text", label=_("nội dung trả lời"), max_chars=20000)
     on = _day(on, not_before=petition.accepted_on, what=_("trả lời"))
     if petition.kind == Kind.DENUNCIATION and public:
         raise ValidationError(
-            _("Không công khai nội dung tố cáo / a denunciation is never public."),
+            _("Không công khai nội dung tố cáo."),
             code="denunciation_private",
         )
     checked = _check_files(files)
@@ -987,7 +962,7 @@ def record_identity_viewed(*, actor, petition: Petition) -> None:
 def _require_filer(petition: Petition, user, secret: str) -> None:
     if not is_filer(petition, user, secret):
         raise ValidationError(
-            _("Mã bí mật không đúng / the secret code does not match this item."),
+            _("Mã bí mật không đúng."),
             code="bad_secret",
         )
 
@@ -1004,7 +979,7 @@ def withdraw(*, petition: Petition, reason: str, user=None, secret: str = "", ac
     _require_status(
         petition,
         OPEN_STATUSES,
-        message=_("Đơn ở trạng thái “%(status)s” không thể rút / cannot withdraw now."),
+        message=_("Đơn ở trạng thái “%(status)s” không thể rút."),
         code="bad_step",
     )
     reason = _text(reason, field="reason", label=_("lý do rút"), max_chars=2000, required=False)
@@ -1025,17 +1000,13 @@ def rate(*, petition: Petition, rating: int, fixed: bool | None, user=None, secr
     _require_filer(petition, user, secret)
     if petition.status != Status.ANSWERED:
         raise ValidationError(
-            _("Chỉ đánh giá khi đã có câu trả lời / rate only an answered item."),
+            _("Chỉ đánh giá khi đã có câu trả lời."),
             code="not_answered",
         )
     if petition.rated_at is not None:
-        raise ValidationError(
-            _("Bạn đã đánh giá câu trả lời này / already rated."), code="already_rated"
-        )
+        raise ValidationError(_("Bạn đã đánh giá câu trả lời này."), code="already_rated")
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise ValidationError(
-            _("Điểm đánh giá từ 1 đến 5 / the rating is from 1 to 5."), code="bad_rating"
-        )
+        raise ValidationError(_("Điểm đánh giá từ 1 đến 5."), code="bad_rating")
     petition.rating = rating
     petition.fixed = fixed
     petition.rated_at = timezone.now()
@@ -1052,12 +1023,12 @@ def answer_followup(*, petition: Petition, fixed: bool, user=None, secret: str =
     _require_filer(petition, user, secret)
     if petition.status != Status.ANSWERED or petition.followup_due_on is None:
         raise ValidationError(
-            _("Chỉ trả lời khi đơn đã có câu trả lời / only for an answered item."),
+            _("Chỉ trả lời khi đơn đã có câu trả lời."),
             code="not_answered",
         )
     if timezone.localdate() < petition.followup_due_on:
         raise ValidationError(
-            _("Câu hỏi lại được gửi từ ngày %(day)s / the follow-up opens on %(day)s."),
+            _("Câu hỏi lại được gửi từ ngày %(day)s."),
             code="followup_not_open",
             params={"day": petition.followup_due_on.strftime("%d/%m/%Y")},
         )
@@ -1088,14 +1059,14 @@ def reopen(*, petition: Petition, reason: str, user=None, secret: str = ""):
     _require_filer(petition, user, secret)
     if petition.status != Status.ANSWERED:
         raise ValidationError(
-            _("Chỉ mở lại đơn đã có câu trả lời / only an answered item can be reopened."),
+            _("Chỉ mở lại đơn đã có câu trả lời."),
             code="not_answered",
         )
     if not can_reopen(petition):
         raise ValidationError(
             _(
                 "Chỉ mở lại được trong %(days)d ngày sau khi trả lời và khi bạn đánh giá chưa "
-                "hài lòng / reopen only within %(days)d days of the answer, after a bad rating."
+                "hài lòng."
             ),
             code="reopen_closed",
             params={"days": settings.PETITION_REOPEN_WINDOW_DAYS},
@@ -1473,19 +1444,19 @@ def set_reception_day(*, actor, commune: Unit, weekday: int, starts_at, ends_at,
     permissions.require(actor, "petitions.manage", commune)
     if commune.kind != Unit.Kind.COMMUNE:
         raise ValidationError(
-            _("Lịch tiếp công dân đặt cho xã, phường / reception days belong to a commune."),
+            _("Lịch tiếp công dân đặt cho xã, phường."),
             code="not_commune",
         )
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
-        raise ValidationError(_("Thứ trong tuần không hợp lệ / invalid weekday."), code="bad_day")
+        raise ValidationError(_("Thứ trong tuần không hợp lệ."), code="bad_day")
     if getattr(starts_at, "tzinfo", None) or getattr(ends_at, "tzinfo", None):
         raise ValidationError(
-            _("Giờ tiếp ghi theo giờ địa phương, không kèm múi giờ / local times only."),
+            _("Giờ tiếp ghi theo giờ địa phương, không kèm múi giờ."),
             code="bad_time",
         )
     if starts_at >= ends_at:
         raise ValidationError(
-            _("Giờ kết thúc phải sau giờ bắt đầu / the end must be after the start."),
+            _("Giờ kết thúc phải sau giờ bắt đầu."),
             code="bad_time",
         )
     place = _text(place, field="place", label=_("địa điểm"), max_chars=200)
@@ -1514,7 +1485,7 @@ def find_booking(commune: Unit, code: str) -> ReceptionBooking | None:
     booking = ReceptionBooking.objects.filter(code=code, day__commune=commune).first()
     if booking is None:
         raise ValidationError(
-            _("Không có đăng ký tiếp công dân mã “%(code)s” tại xã này / unknown booking."),
+            _("Không có đăng ký tiếp công dân mã “%(code)s” tại xã này."),
             code="unknown_booking",
             params={"code": code[:24]},
         )
@@ -1528,28 +1499,24 @@ def book_reception(
     day = ReceptionDay.objects.select_for_update().select_related("commune").get(pk=day.pk)
     today = timezone.localdate()
     if not day.active:
-        raise ValidationError(_("Lịch này không còn / no longer scheduled."), code="bad_day")
+        raise ValidationError(_("Lịch này không còn."), code="bad_day")
     if on < today or on.weekday() != day.weekday or not is_working_day(on):
         raise ValidationError(
-            _("Ngày %(day)s không có buổi tiếp công dân / there is no reception on that day."),
+            _("Ngày %(day)s không có buổi tiếp công dân."),
             code="bad_day",
             params={"day": on.strftime("%d/%m/%Y")},
         )
     if on > today + dt.timedelta(days=60):
-        raise ValidationError(
-            _("Chỉ đăng ký trong 60 ngày tới / book within the next 60 days."), code="bad_day"
-        )
+        raise ValidationError(_("Chỉ đăng ký trong 60 ngày tới."), code="bad_day")
     name = _text(name, field="name", label=_("họ tên"), max_chars=200)
     phone = _phone(phone)
     if not phone:
-        raise ValidationError(
-            _("Cần số điện thoại để xã báo lại / a phone number is required."), code="bad_phone"
-        )
+        raise ValidationError(_("Cần số điện thoại để xã báo lại."), code="bad_phone")
     topic = _text(topic, field="topic", label=_("nội dung"), max_chars=500)
     taken = ReceptionBooking.objects.filter(day=day, on=on, cancelled=False).count()
     if taken >= day.capacity:
         raise ValidationError(
-            _("Buổi tiếp ngày %(day)s đã đủ lượt / that reception day is full."),
+            _("Buổi tiếp ngày %(day)s đã đủ lượt."),
             code="reception_full",
             params={"day": on.strftime("%d/%m/%Y")},
         )

@@ -179,7 +179,7 @@ def file_new(request: HttpRequest, code: str) -> HttpResponse:
         ):
             form.add_error(
                 None,
-                _("Bạn đã gửi quá nhiều lần, vui lòng thử lại sau 15 phút / too many filings."),
+                _("Bạn đã gửi quá nhiều lần, vui lòng thử lại sau 15 phút."),
             )
         else:
             data = form.cleaned_data
@@ -290,7 +290,7 @@ def unlock(request: HttpRequest, tracking: str) -> HttpResponse:
         or not services.check_secret(petition, form.cleaned_data["secret"])
     ):
         throttle.count_failure("petition-secret", address)
-        messages.error(request, _("Mã bí mật không đúng / the secret code does not match."))
+        messages.error(request, _("Mã bí mật không đúng."))
         response = redirect(target)
         response.status_code = 303
         return response
@@ -574,7 +574,7 @@ def _forward(request, petition, data):
             target = get_unit(data["to_commune"].strip())
         except ValidationError:
             raise ValidationError(
-                _("Không có xã, phường mã “%(code)s” / unknown commune."),
+                _("Không có xã, phường mã “%(code)s”."),
                 code="forward_target",
                 params={"code": data["to_commune"][:20]},
             ) from None

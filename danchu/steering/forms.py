@@ -16,18 +16,15 @@ from danchu.steering.models import Checklist, CommitteeMember, InspectionPlan, I
 from danchu.units.models import Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": _("Ngày không hợp lệ (năm-tháng-ngày) / invalid date.")}
-NOT_A_MEMBER = _(
-    "Người được chọn chưa có vai trò thành viên Ban Chỉ đạo tại đơn vị / the user has no "
-    "steering_member role on this unit."
-)
+DATE_ERRORS = {"invalid": _("Ngày không hợp lệ (năm-tháng-ngày).")}
+NOT_A_MEMBER = _("Người được chọn chưa có vai trò thành viên Ban Chỉ đạo tại đơn vị.")
 
 
 class CommitteeForm(forms.Form):
     name = forms.CharField(
         label=_("Tên Ban Chỉ đạo"),
         max_length=300,
-        error_messages={"required": _("Cần nhập tên Ban Chỉ đạo / the name is required.")},
+        error_messages={"required": _("Cần nhập tên Ban Chỉ đạo.")},
     )
     decision_ref = forms.CharField(
         label=_("Số quyết định thành lập"), max_length=120, required=False
@@ -42,7 +39,7 @@ class MemberForm(forms.Form):
         label=_("Thành viên"),
         queryset=get_user_model().objects.none(),
         error_messages={
-            "required": _("Cần chọn người / choose a person."),
+            "required": _("Cần chọn người."),
             "invalid_choice": NOT_A_MEMBER,
         },
     )
@@ -50,7 +47,7 @@ class MemberForm(forms.Form):
         label=_("Chức danh"),
         choices=CommitteeMember.Position.choices,
         initial=CommitteeMember.Position.MEMBER,
-        error_messages={"invalid_choice": _("Chức danh không hợp lệ / invalid position.")},
+        error_messages={"invalid_choice": _("Chức danh không hợp lệ.")},
     )
     title = forms.CharField(label=_("Chức vụ chính"), max_length=200, required=False)
     since = forms.DateField(
@@ -69,20 +66,20 @@ class PlanForm(forms.Form):
     title = forms.CharField(
         label=_("Tên kế hoạch"),
         max_length=300,
-        error_messages={"required": _("Cần nhập tên kế hoạch / the title is required.")},
+        error_messages={"required": _("Cần nhập tên kế hoạch.")},
     )
     period = forms.CharField(
         label=_("Kỳ"),
         max_length=10,
         help_text=_("2026-05 (tháng), 2026Q2 (quý), 2026H1 (6 tháng), 2026 (năm)"),
-        error_messages={"required": _("Cần nhập kỳ / the period is required.")},
+        error_messages={"required": _("Cần nhập kỳ.")},
     )
     starts_on = forms.DateField(
         label=_("Từ ngày"),
         widget=DATE,
         error_messages={
             **DATE_ERRORS,
-            "required": _("Cần nhập ngày bắt đầu / the start date is required."),
+            "required": _("Cần nhập ngày bắt đầu."),
         },
     )
     ends_on = forms.DateField(
@@ -90,7 +87,7 @@ class PlanForm(forms.Form):
         widget=DATE,
         error_messages={
             **DATE_ERRORS,
-            "required": _("Cần nhập ngày kết thúc / the end date is required."),
+            "required": _("Cần nhập ngày kết thúc."),
         },
     )
     checklist = forms.ModelChoiceField(
@@ -98,8 +95,8 @@ class PlanForm(forms.Form):
         queryset=Checklist.objects.filter(active=True),
         empty_label=None,
         error_messages={
-            "required": _("Cần chọn bộ tiêu chí / choose a checklist."),
-            "invalid_choice": _("Bộ tiêu chí không hợp lệ / unknown checklist."),
+            "required": _("Cần chọn bộ tiêu chí."),
+            "invalid_choice": _("Bộ tiêu chí không hợp lệ."),
         },
     )
 
@@ -108,13 +105,13 @@ class TeamForm(forms.Form):
     name = forms.CharField(
         label=_("Tên đoàn"),
         max_length=120,
-        error_messages={"required": _("Cần nhập tên đoàn / the team's name is required.")},
+        error_messages={"required": _("Cần nhập tên đoàn.")},
     )
     leader = forms.ModelChoiceField(
         label=_("Trưởng đoàn"),
         queryset=get_user_model().objects.none(),
         error_messages={
-            "required": _("Cần chọn trưởng đoàn / a team needs a leader."),
+            "required": _("Cần chọn trưởng đoàn."),
             "invalid_choice": NOT_A_MEMBER,
         },
     )
@@ -138,8 +135,8 @@ class VisitForm(forms.Form):
         label=_("Đoàn kiểm tra"),
         queryset=InspectionTeam.objects.none(),
         error_messages={
-            "required": _("Cần chọn đoàn / choose a team."),
-            "invalid_choice": _("Đoàn không thuộc kế hoạch này / the team is not in this plan."),
+            "required": _("Cần chọn đoàn."),
+            "invalid_choice": _("Đoàn không thuộc kế hoạch này."),
         },
     )
     unit = forms.CharField(
@@ -147,14 +144,14 @@ class VisitForm(forms.Form):
         max_length=32,
         widget=forms.TextInput(attrs={"list": "unit-choices", "autocomplete": "off"}),
         help_text=_("Gõ tên hoặc mã; đơn vị phải thuộc địa bàn của Ban Chỉ đạo."),
-        error_messages={"required": _("Cần nhập đơn vị / choose a unit.")},
+        error_messages={"required": _("Cần nhập đơn vị.")},
     )
     planned_on = forms.DateField(
         label=_("Ngày dự kiến"),
         widget=DATE,
         error_messages={
             **DATE_ERRORS,
-            "required": _("Cần nhập ngày dự kiến / the planned date is required."),
+            "required": _("Cần nhập ngày dự kiến."),
         },
     )
 
@@ -167,7 +164,7 @@ class VisitForm(forms.Form):
         unit = Unit.objects.filter(code=code).first()
         if unit is None:
             raise forms.ValidationError(
-                _("Không tìm thấy đơn vị có mã %(code)s / unknown unit."),
+                _("Không tìm thấy đơn vị có mã %(code)s."),
                 code="unknown_unit",
                 params={"code": code},
             )

@@ -113,8 +113,8 @@ def parse_period(text: str) -> Period:
     if period is None:
         raise ValidationError(
             _(
-                "Kỳ “%(period)s” không hợp lệ: dùng 2026-05 (tháng), 2026Q2 (quý), 2026H1 "
-                "(6 tháng) hoặc 2026 (năm) / invalid period: use 2026-05, 2026Q2, 2026H1 or 2026."
+                "Kỳ “%(period)s” không hợp lệ: dùng 2026-05 (tháng), 2026Q2 (quý), 2026H1 (6 "
+                "tháng) hoặc 2026 (năm)."
             ),
             code="bad_period",
             params={"period": raw[:20]},
@@ -129,10 +129,7 @@ def current_half(today: dt.date) -> Period:
 def require_not_future(period: Period, today: dt.date) -> None:
     if period.is_future(today):
         raise ValidationError(
-            _(
-                "Kỳ %(period)s chưa bắt đầu: không thể lập báo cáo cho kỳ tương lai / "
-                "the period has not started yet."
-            ),
+            _("Kỳ %(period)s chưa bắt đầu: không thể lập báo cáo cho kỳ tương lai."),
             code="future_period",
             params={"period": period.code},
         )

@@ -81,11 +81,7 @@ def require(actor, permission: str, unit: Unit) -> None:
         if authenticated and permissions.needs_second_factor(actor):
             raise
         raise PermissionDenied(
-            _(
-                "%(unit)s nằm ngoài phạm vi Ban Chỉ đạo hoặc vai trò của bạn / "
-                "%(unit)s is outside your committee's area or role."
-            )
-            % {"unit": unit.name}
+            _("%(unit)s nằm ngoài phạm vi Ban Chỉ đạo hoặc vai trò của bạn.") % {"unit": unit.name}
         ) from exc
 
 
@@ -93,19 +89,19 @@ def _text(value: str, label: str, field: str, limit: int = TEXT_LIMIT) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError(
-            _("Cần nhập %(label)s / %(field)s is required."),
+            _("Cần nhập %(label)s."),
             code="required",
             params={"label": label, "field": field},
         )
     if "\x00" in value:
         raise ValidationError(
-            _("%(label)s chứa ký tự không hợp lệ / invalid character."),
+            _("%(label)s chứa ký tự không hợp lệ."),
             code="bad_text",
             params={"label": label},
         )
     if len(value) > limit:
         raise ValidationError(
-            _("%(label)s dài quá %(max)d ký tự / %(field)s is too long."),
+            _("%(label)s dài quá %(max)d ký tự."),
             code="too_long",
             params={"label": label, "field": field, "max": limit},
         )
@@ -115,13 +111,13 @@ def _text(value: str, label: str, field: str, limit: int = TEXT_LIMIT) -> str:
 def _not_future(day: dt.date | None, label: str) -> dt.date:
     if day is None:
         raise ValidationError(
-            _("Cần nhập %(label)s / a date is required."),
+            _("Cần nhập %(label)s."),
             code="date_required",
             params={"label": label},
         )
     if day > timezone.localdate():
         raise ValidationError(
-            _("%(label)s không được sau hôm nay / the date cannot be in the future."),
+            _("%(label)s không được sau hôm nay."),
             code="date_in_future",
             params={"label": label},
         )
@@ -132,10 +128,7 @@ def _inside(committee: Committee, unit: Unit) -> None:
     """Bad input (Law-free rule of the app): a committee acts only within its own unit."""
     if not committee.unit.contains(unit):
         raise ValidationError(
-            _(
-                "%(unit)s nằm ngoài địa bàn của %(committee)s / the unit is outside the "
-                "committee's area."
-            ),
+            _("%(unit)s nằm ngoài địa bàn của %(committee)s."),
             code="outside_committee",
             params={"unit": unit.name, "committee": committee.name},
         )
@@ -163,10 +156,7 @@ def eligible_members(unit: Unit):
 def _require_steering_member(user, unit: Unit) -> None:
     if Role.STEERING_MEMBER not in permissions.roles_on(user, unit):
         raise ValidationError(
-            _(
-                "%(user)s chưa được giao vai trò thành viên Ban Chỉ đạo tại %(unit)s / the user "
-                "has no steering_member role on this unit."
-            ),
+            _("%(user)s chưa được giao vai trò thành viên Ban Chỉ đạo tại %(unit)s."),
             code="not_a_steering_member",
             params={"user": str(user), "unit": unit.name},
         )
@@ -180,15 +170,12 @@ def create_committee(
     require(actor, "steering.organise", unit)
     if unit.kind not in (Unit.Kind.PROVINCE, Unit.Kind.COMMUNE):
         raise ValidationError(
-            _(
-                "Ban Chỉ đạo được thành lập ở cấp tỉnh hoặc cấp xã / a steering committee "
-                "belongs to a province or a commune."
-            ),
+            _("Ban Chỉ đạo được thành lập ở cấp tỉnh hoặc cấp xã."),
             code="bad_unit",
         )
     if Committee.objects.filter(unit=unit).exists():
         raise ValidationError(
-            _("%(unit)s đã có Ban Chỉ đạo / the unit already has a committee."),
+            _("%(unit)s đã có Ban Chỉ đạo."),
             code="committee_exists",
             params={"unit": unit.name},
         )
@@ -215,11 +202,11 @@ def add_member(
     """Seat a member: a user who holds the steering_member role on the committee's unit."""
     require(actor, "steering.organise", committee.unit)
     if position not in CommitteeMember.Position.values:
-        raise ValidationError(_("Chức danh không hợp lệ / invalid position."), code="bad_position")
+        raise ValidationError(_("Chức danh không hợp lệ."), code="bad_position")
     _require_steering_member(user, committee.unit)
     if committee.members.filter(user=user, left_on__isnull=True).exists():
         raise ValidationError(
-            _("%(user)s đã là thành viên của Ban / the user already sits on the committee."),
+            _("%(user)s đã là thành viên của Ban."),
             code="already_member",
             params={"user": str(user)},
         )
@@ -230,7 +217,7 @@ def add_member(
         ).exists()
     ):
         raise ValidationError(
-            _("%(committee)s đã có Trưởng ban / the committee already has a sitting head."),
+            _("%(committee)s đã có Trưởng ban."),
             code="head_exists",
             params={"committee": committee.name},
         )
@@ -245,10 +232,7 @@ def add_member(
             )
     except IntegrityError:
         raise ValidationError(
-            _(
-                "Người này đã là thành viên, hoặc Ban đã có Trưởng ban / already a member, or "
-                "the committee already has a head."
-            ),
+            _("Người này đã là thành viên, hoặc Ban đã có Trưởng ban."),
             code="duplicate_member",
         ) from None
     record(
@@ -297,12 +281,10 @@ def create_plan(
     require(actor, "steering.manage", committee.unit)
     parsed = parse_period(period)
     if starts_on is None or ends_on is None or ends_on < starts_on:
-        raise ValidationError(
-            _("Thời gian kế hoạch không hợp lệ / the plan's dates are invalid."), code="bad_dates"
-        )
+        raise ValidationError(_("Thời gian kế hoạch không hợp lệ."), code="bad_dates")
     if not checklist.active:
         raise ValidationError(
-            _("Bộ tiêu chí đã ngừng dùng / the checklist is no longer in use."),
+            _("Bộ tiêu chí đã ngừng dùng."),
             code="checklist_inactive",
         )
     plan = InspectionPlan.objects.create(
@@ -330,14 +312,12 @@ def add_team(*, actor, plan: InspectionPlan, name: str, leader, members=()) -> I
     require(actor, "steering.manage", unit)
     name = _text(name, _("tên đoàn"), "name", 120)
     if leader is None:
-        raise ValidationError(
-            _("Cần chọn trưởng đoàn / a team needs a leader."), code="leader_required"
-        )
+        raise ValidationError(_("Cần chọn trưởng đoàn."), code="leader_required")
     for person in (leader, *members):
         _require_steering_member(person, unit)
     if plan.teams.filter(name=name).exists():
         raise ValidationError(
-            _("Kế hoạch đã có đoàn “%(name)s” / the team exists."),
+            _("Kế hoạch đã có đoàn “%(name)s”."),
             code="duplicate_team",
             params={"name": name},
         )
@@ -361,21 +341,16 @@ def schedule_visit(
     require(actor, "steering.manage", committee.unit)
     _inside(committee, unit)
     if team.plan_id != plan.pk:
-        raise ValidationError(
-            _("Đoàn không thuộc kế hoạch này / the team is not in this plan."), code="bad_team"
-        )
+        raise ValidationError(_("Đoàn không thuộc kế hoạch này."), code="bad_team")
     if planned_on is None or not plan.starts_on <= planned_on <= plan.ends_on:
         raise ValidationError(
-            _(
-                "Ngày kiểm tra phải trong thời gian của kế hoạch (%(start)s – %(end)s) / the "
-                "visit must fall within the plan."
-            ),
+            _("Ngày kiểm tra phải trong thời gian của kế hoạch (%(start)s – %(end)s)."),
             code="outside_plan",
             params={"start": f"{plan.starts_on:%d/%m/%Y}", "end": f"{plan.ends_on:%d/%m/%Y}"},
         )
     if plan.visits.filter(unit=unit).exists():
         raise ValidationError(
-            _("%(unit)s đã có trong kế hoạch / the unit is already planned."),
+            _("%(unit)s đã có trong kế hoạch."),
             code="duplicate_visit",
             params={"unit": unit.name},
         )
@@ -407,21 +382,19 @@ def record_visit(
     unknown = [k for k in results if k not in items]
     if unknown:
         raise ValidationError(
-            _("Tiêu chí không thuộc bộ tiêu chí của kế hoạch / unknown checklist item."),
+            _("Tiêu chí không thuộc bộ tiêu chí của kế hoạch."),
             code="bad_item",
         )
     missing = [i.number for i in items.values() if i.pk not in results]
     if missing:
         raise ValidationError(
-            _("Chưa đánh giá các tiêu chí %(items)s / every checklist item needs a result."),
+            _("Chưa đánh giá các tiêu chí %(items)s."),
             code="items_missing",
             params={"items": ", ".join(str(n) for n in sorted(missing))},
         )
     for outcome, _note in results.values():
         if outcome not in ChecklistResult.Outcome.values:
-            raise ValidationError(
-                _("Kết quả đánh giá không hợp lệ / invalid outcome."), code="bad_outcome"
-            )
+            raise ValidationError(_("Kết quả đánh giá không hợp lệ."), code="bad_outcome")
     visit.results.all().delete()
     ChecklistResult.objects.bulk_create(
         ChecklistResult(visit=visit, item=items[k], outcome=o, note=(n or "")[:400])
@@ -451,14 +424,14 @@ def add_finding(
     require(actor, "steering.manage", visit.plan.committee.unit)
     if not visit.is_done:
         raise ValidationError(
-            _("Chỉ ghi phát hiện sau buổi kiểm tra / record the visit first."),
+            _("Chỉ ghi phát hiện sau buổi kiểm tra."),
             code="visit_not_done",
         )
     if severity not in Severity.values:
-        raise ValidationError(_("Mức độ không hợp lệ / invalid severity."), code="bad_severity")
+        raise ValidationError(_("Mức độ không hợp lệ."), code="bad_severity")
     if item is not None and item.checklist_id != visit.plan.checklist_id:
         raise ValidationError(
-            _("Tiêu chí không thuộc bộ tiêu chí của kế hoạch / unknown checklist item."),
+            _("Tiêu chí không thuộc bộ tiêu chí của kế hoạch."),
             code="bad_item",
         )
     finding = Finding.objects.create(
@@ -488,26 +461,20 @@ def add_recommendation(
     text = _text(text, _("nội dung kiến nghị"), "text")
     if working_days is None:
         raise ValidationError(
-            _(
-                "Kiến nghị phải có thời hạn (số ngày làm việc) / a recommendation needs a due "
-                "date (working days)."
-            ),
+            _("Kiến nghị phải có thời hạn (số ngày làm việc)."),
             code="due_required",
         )
     limit = max_working_days()
     if not isinstance(working_days, int) or not 1 <= working_days <= limit:
         raise ValidationError(
-            _(
-                "Thời hạn phải từ 1 đến %(max)d ngày làm việc / the period must be 1 to "
-                "%(max)d working days."
-            ),
+            _("Thời hạn phải từ 1 đến %(max)d ngày làm việc."),
             code="bad_working_days",
             params={"max": limit},
         )
     issued_on = _not_future(issued_on or timezone.localdate(), _("ngày kiến nghị"))
     if issued_on < finding.recorded_on:
         raise ValidationError(
-            _("Ngày kiến nghị không được trước ngày kiểm tra / issued before the visit."),
+            _("Ngày kiến nghị không được trước ngày kiểm tra."),
             code="issued_before_visit",
         )
     recommendation = Recommendation.objects.create(
@@ -537,13 +504,11 @@ def respond(*, actor, recommendation: Recommendation, text: str, responded_on=No
     unit = recommendation.finding.visit.unit
     require(actor, "steering.respond", unit)
     if recommendation.status == Recommendation.Status.CLOSED:
-        raise ValidationError(
-            _("Kiến nghị đã hoàn thành / the recommendation is closed."), code="closed"
-        )
+        raise ValidationError(_("Kiến nghị đã hoàn thành."), code="closed")
     responded_on = _not_future(responded_on or timezone.localdate(), _("ngày trả lời"))
     if responded_on < recommendation.issued_on:
         raise ValidationError(
-            _("Ngày trả lời không được trước ngày kiến nghị / answered before issued."),
+            _("Ngày trả lời không được trước ngày kiến nghị."),
             code="answered_before_issued",
         )
     response = Response.objects.create(
@@ -576,10 +541,7 @@ def close_recommendation(*, actor, recommendation: Recommendation, closed_on=Non
     require(actor, "steering.manage", finding.visit.plan.committee.unit)
     if recommendation.status != Recommendation.Status.ANSWERED:
         raise ValidationError(
-            _(
-                "Chỉ kết thúc kiến nghị đơn vị đã trả lời / only an answered recommendation "
-                "can be closed."
-            ),
+            _("Chỉ kết thúc kiến nghị đơn vị đã trả lời."),
             code="not_answered",
         )
     closed_on = _not_future(closed_on or timezone.localdate(), _("ngày kết thúc"))
@@ -605,7 +567,7 @@ def resolve_finding(*, actor, finding: Finding, resolved_on=None) -> Finding:
     require(actor, "steering.manage", finding.visit.plan.committee.unit)
     if finding.recommendations.exclude(status=Recommendation.Status.CLOSED).exists():
         raise ValidationError(
-            _("Còn kiến nghị chưa hoàn thành / recommendations are still open."),
+            _("Còn kiến nghị chưa hoàn thành."),
             code="open_recommendations",
         )
     finding.resolved_on = _not_future(resolved_on or timezone.localdate(), _("ngày khắc phục"))
@@ -745,36 +707,29 @@ def check_rule_fields(
     """A rule must name a known indicator; a category list only for petitions received."""
     if indicator not in ind.INDICATORS:
         raise ValidationError(
-            _("Chỉ số “%(key)s” không tồn tại / unknown indicator."),
+            _("Chỉ số “%(key)s” không tồn tại."),
             code="bad_indicator",
             params={"key": str(indicator)[:60]},
         )
     if compare not in HotSpotRule.Compare.values:
-        raise ValidationError(
-            _("Cách so sánh không hợp lệ / invalid comparison."), code="bad_compare"
-        )
+        raise ValidationError(_("Cách so sánh không hợp lệ."), code="bad_compare")
     if level not in HotSpotRule.Level.values:
-        raise ValidationError(_("Cấp xét không hợp lệ / invalid level."), code="bad_level")
+        raise ValidationError(_("Cấp xét không hợp lệ."), code="bad_level")
     try:
         value = Decimal(str(threshold))
     except Exception:  # noqa: BLE001 - any unparsable number is bad input
         value = None
     if value is None or not value.is_finite() or value < 0 or value > Decimal("999999"):
-        raise ValidationError(_("Ngưỡng không hợp lệ / invalid threshold."), code="bad_threshold")
+        raise ValidationError(_("Ngưỡng không hợp lệ."), code="bad_threshold")
     if not isinstance(minimum_base, int) or minimum_base < 0:
-        raise ValidationError(_("Số tối thiểu không hợp lệ / invalid minimum."), code="bad_minimum")
+        raise ValidationError(_("Số tối thiểu không hợp lệ."), code="bad_minimum")
     if categories and indicator != "petitions_received":
         raise ValidationError(
-            _(
-                "Chỉ lọc theo lĩnh vực cho chỉ số phản ánh, kiến nghị tiếp nhận / categories "
-                "apply to petitions received only."
-            ),
+            _("Chỉ lọc theo lĩnh vực cho chỉ số phản ánh, kiến nghị tiếp nhận."),
             code="categories_not_allowed",
         )
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        raise ValidationError(
-            _("Danh sách lĩnh vực không hợp lệ / invalid categories."), code="bad_categories"
-        )
+        raise ValidationError(_("Danh sách lĩnh vực không hợp lệ."), code="bad_categories")
 
 
 @transaction.atomic
@@ -783,15 +738,11 @@ def update_rule(*, actor, rule: HotSpotRule, unit: Unit, **fields) -> HotSpotRul
     every unit; a steering member edits through the committee at the top of the tree)."""
     require(actor, "steering.manage", unit)
     if unit.parent_id is not None and not getattr(actor, "is_superuser", False):
-        raise PermissionDenied(
-            _("Chỉ quản trị hệ thống sửa quy tắc điểm nóng / only an administrator edits rules.")
-        )
+        raise PermissionDenied(_("Chỉ quản trị hệ thống sửa quy tắc điểm nóng."))
     allowed = {"name", "threshold", "minimum_base", "categories", "active", "compare", "basis"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationError(
-            _("Trường không sửa được / field cannot be changed."), code="bad_field"
-        )
+        raise ValidationError(_("Trường không sửa được."), code="bad_field")
     for key, value in fields.items():
         setattr(rule, key, value)
     check_rule_fields(

@@ -64,7 +64,7 @@ def _period(request: HttpRequest) -> tuple[Period, str]:
 
 def _require_view(request, unit: Unit) -> None:
     if not request.user.is_authenticated:
-        raise PermissionDenied(_("Cần đăng nhập / sign in first."))
+        raise PermissionDenied(_("Cần đăng nhập."))
     services.require(request.user, "steering.view", unit)
 
 
@@ -215,7 +215,7 @@ def indicator_records(request: HttpRequest, code: str, component: str) -> HttpRe
     _require_view(request, unit)
     known = {name for s in ind.SOURCES.values() for name in ind._component_names(s)}
     if component not in known:
-        raise Http404(_("Không có chỉ số này / no such indicator."))
+        raise Http404(_("Không có chỉ số này."))
     period, period_error = _period(request)
     child = None
     if request.GET.get("child"):
@@ -334,16 +334,14 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
-        raise ValidationError(
-            _("Ngày không hợp lệ (năm-tháng-ngày) / invalid date."), code="bad_date"
-        ) from None
+        raise ValidationError(_("Ngày không hợp lệ (năm-tháng-ngày)."), code="bad_date") from None
 
 
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
     except ValueError:
-        raise ValidationError(_("Số không hợp lệ / invalid number."), code="bad_number") from None
+        raise ValidationError(_("Số không hợp lệ."), code="bad_number") from None
 
 
 @login_required
@@ -486,7 +484,7 @@ def create_committee(request: HttpRequest, code: str) -> HttpResponse:
         request,
         form,
         lambda data: services.create_committee(actor=request.user, unit=unit, **data),
-        _("Đã thành lập Ban Chỉ đạo / the committee is set up."),
+        _("Đã thành lập Ban Chỉ đạo."),
     )
     if done:
         return redirect("steering:committee", unit.code)
@@ -503,7 +501,7 @@ def add_member(request: HttpRequest, code: str) -> HttpResponse:
         request,
         form,
         lambda data: services.add_member(actor=request.user, committee=committee, **data),
-        _("Đã cử thành viên Ban Chỉ đạo / the member is seated."),
+        _("Đã cử thành viên Ban Chỉ đạo."),
     )
     if done:
         return redirect("steering:committee", unit.code)
@@ -521,7 +519,7 @@ def create_plan(request: HttpRequest, code: str) -> HttpResponse:
             request,
             form,
             lambda data: services.create_plan(actor=request.user, committee=committee, **data),
-            _("Đã lập kế hoạch kiểm tra / the plan is created."),
+            _("Đã lập kế hoạch kiểm tra."),
         )
         if done:
             return redirect(plan)
@@ -544,7 +542,7 @@ def add_team(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             request,
             form,
             lambda data: services.add_team(actor=request.user, plan=plan, **data),
-            _("Đã thêm đoàn kiểm tra / the team is added."),
+            _("Đã thêm đoàn kiểm tra."),
         )
         if done:
             return redirect(plan)
@@ -563,7 +561,7 @@ def schedule_visit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             request,
             form,
             lambda data: services.schedule_visit(actor=request.user, plan=plan, **data),
-            _("Đã lên lịch kiểm tra / the visit is scheduled."),
+            _("Đã lên lịch kiểm tra."),
         )
         if done:
             return redirect(plan)

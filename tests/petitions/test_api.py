@@ -756,3 +756,13 @@ def test_reception_hours_with_a_time_zone_are_refused(api, commune, officer):
     response = post(api, f"{API}/units/{commune.code}/reception/days", day_in, **bearer(officer))
     assert bilingual(response, 422)["detail"].startswith("Dữ liệu không hợp lệ")
     assert not ReceptionDay.objects.exists()
+
+
+def test_a_refusal_reads_in_vietnamese_or_in_english_when_asked(api, village):
+    bad = body(unit=village.code, filer_phone="12345")
+    vietnamese = post(api, f"{API}/petitions", bad)
+    assert vietnamese.status_code == 422
+    assert vietnamese.json()["detail"] == "Số điện thoại không hợp lệ. / Invalid phone number."
+    english = post(api, f"{API}/petitions", bad, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 422 and english.json()["detail"] == "Invalid phone number."
+    assert not Petition.objects.exists()

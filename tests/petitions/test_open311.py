@@ -241,7 +241,7 @@ def test_post_in_xml(client, village):
         ({"description": None}, 400, "description is required"),
         ({"description": "x" * 9000}, 400, "description is too long"),
         ({"phone": "12"}, 400, "Số điện thoại không hợp lệ"),
-        ({"email": "khong-phai-email"}, 400, "invalid email"),
+        ({"email": "khong-phai-email"}, 400, "Invalid email address"),
         ({"media_url": "javascript:alert(1)"}, 400, "media_url"),
     ],
 )

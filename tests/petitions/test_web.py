@@ -287,7 +287,7 @@ def test_an_item_received_at_the_reception_day_links_the_booking(commune, villag
     client = client_for(officer)
     data = _form(channel="phone", received_on="2026-11-27", complaint_round=1)
     bad = client.post(f"/u/{village.code}/petitions/enter/", {**data, "booking": "TCD-0"})
-    assert bad.status_code == 422 and "unknown booking" in bad.content.decode()
+    assert bad.status_code == 422 and "Không có đăng ký tiếp công dân mã" in bad.content.decode()
     assert not Petition.objects.exists()
     client.post(f"/u/{village.code}/petitions/enter/", {**data, "booking": booking.code.lower()})
     petition = Petition.objects.get()

@@ -102,7 +102,7 @@ def test_a_bad_period_is_explained_not_a_server_error(recorded, member):
     page = client_for(member).get("/u/01/steering/?period=2026H9")
     assert page.status_code == 200 and "không hợp lệ" in page.content.decode()
     api = _api(member).get("/api/v1/steering/units/01/indicators?period=2026H9")
-    assert api.status_code == 422 and "invalid period" in api.json()["detail"]
+    assert api.status_code == 422 and "Kỳ “2026H9” không hợp lệ" in api.json()["detail"]
     assert _api(member).get("/api/v1/steering/units/01/records/khong-co").status_code == 404
 
 
