@@ -210,6 +210,13 @@ class Notice(models.Model):
         self.search_text = fold(f"{self.title} {self.document_number} {self.body}")
         super().save(*args, **kwargs)
 
+    @property
+    def period_words(self) -> str:
+        """The reporting period as people say it: "quý III năm 2026", not "2026-Q3"."""
+        from danchu.disclosures.printing import period_label
+
+        return period_label(self.period)
+
     def get_absolute_url(self) -> str:
         return reverse("disclosures:notice", args=[self.unit.code, self.pk])
 

@@ -208,7 +208,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "drafts": Notice.objects.filter(
                 unit__path__startswith=unit.path, status="draft"
             ).select_related("unit", "item")[:100],
-            "missing": services.missing_periods(unit, today)
+            "missing": _missing_in_words(services.missing_periods(unit, today))
             if unit.kind == Unit.Kind.COMMUNE
             else [],
             "status_labels": services.STATUS_LABELS,
@@ -432,3 +432,16 @@ def relay(request: HttpRequest, code: str, forwarding_id: int) -> HttpResponse:
         ),
         _("Đã ghi nhận việc truyền đạt ở %(v)s.") % {"v": forwarding.village.name},
     )
+
+
+def _missing_in_words(missing: list[str]) -> list[str]:
+    """ "2:2026-Q3" (the API's form) as an officer reads it: "Khoản 2 — quý III năm 2026"."""
+    from danchu.disclosures.printing import period_label
+
+    words = []
+    for entry in missing:
+        number, _sep, period = entry.partition(":")
+        words.append(
+            _("Khoản %(n)s Điều 11 — %(period)s") % {"n": number, "period": period_label(period)}
+        )
+    return words

@@ -506,8 +506,9 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "files": petition.files.all(),
         "state": services.state_against_due(petition),
         "state_labels": services.STATE_LABELS,
-        "note_form": forms.NoteForm(),
-        "reason_form": forms.ReasonForm(),
+        # Rendered under several steps each: no ids, so none repeats; each box sits in its label.
+        "note_form": forms.NoteForm(auto_id=False),
+        "reason_form": forms.ReasonForm(auto_id=False),
         "forward_form": forms.ForwardForm(),
         "answer_form": forms.AnswerForm(initial={"public": petition.is_public}),
         "is_open": petition.status in OPEN_STATUSES,

@@ -314,3 +314,16 @@ def test_an_unknown_item_filter_keeps_the_search_and_says_so(commune, item):
     assert page.status_code == 200
     assert "Kế hoạch lắp đèn đường" in html and "Lịch tiêm chủng" not in html
     assert "Không có nội dung công khai (Điều 11) này" in html
+
+
+def test_reporting_periods_read_as_words_not_codes(officer, commune, budget_item):
+    from danchu.disclosures.models import Notice
+
+    commune.valid_from = dt.date(2026, 1, 1)
+    commune.save()
+    notice = make_notice(commune, budget_item, period="2026-Q1")
+    page = client_for(officer).get(f"/u/{commune.code}/notices/manage/").content.decode()
+    assert "Khoản 2 Điều 11 — quý III năm 2026" in page and "2:2026-Q3" not in page
+    assert Notice.objects.get(pk=notice.pk).period_words == "quý I năm 2026"
+    detail = client_for(None).get(notice.get_absolute_url()).content.decode()
+    assert "quý I năm 2026" in detail and "2026-Q1" not in detail

@@ -1,6 +1,7 @@
 """The petitions pages: filing from a phone, the public status page, the officer's inbox."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -346,3 +347,16 @@ def test_pages_offer_filing_and_the_reception_calendar_only_where_they_exist(
     province_inbox = admin.get(f"/u/{province.code}/petitions/inbox/")
     assert province_inbox.status_code == 200
     assert "/reception/" not in province_inbox.content.decode()
+
+
+def test_the_officers_page_labels_every_box_and_repeats_no_id(village, commune, officer):
+    petition = file_one(village, kind="complaint").petition
+    html = client_for(officer).get(f"/u/{commune.code}/petitions/{petition.pk}/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for box in re.finditer(r"<textarea[^>]*>", html):
+        before = html[: box.start()]
+        inside_label = before.rfind("<label") > before.rfind("</label>")
+        has_id = re.search(r'id="([^"]+)"', box.group(0))
+        labelled_for = has_id and f'for="{has_id.group(1)}"' in html
+        assert inside_label or labelled_for, box.group(0)
