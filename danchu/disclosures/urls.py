@@ -17,6 +17,11 @@ urlpatterns = [
     path("<str:code>/notices/<int:pk>/read/", views.acknowledge, name="acknowledge"),
     path("<str:code>/notices/<int:pk>/print.pdf", views.notice_pdf, name="pdf"),
     path(
+        "<str:code>/notices/<int:pk>/loudspeaker/",
+        views.notice_loudspeaker,
+        name="loudspeaker_page",
+    ),
+    path(
         "<str:code>/notices/<int:pk>/loudspeaker.txt",
         views.notice_loudspeaker_text,
         name="loudspeaker",

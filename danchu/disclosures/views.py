@@ -167,6 +167,18 @@ def notice_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return response
 
 
+def notice_loudspeaker(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The script read over the village loudspeaker, large enough to read from a phone."""
+    from danchu.disclosures.printing import loudspeaker_text
+
+    notice = get_notice_for(request.user, code, pk)
+    return render(
+        request,
+        "disclosures/loudspeaker.html",
+        {"notice": notice, "unit": notice.unit, "script": loudspeaker_text(notice)},
+    )
+
+
 def notice_loudspeaker_text(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     from danchu.disclosures.printing import loudspeaker_text
 

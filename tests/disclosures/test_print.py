@@ -315,3 +315,19 @@ def test_loudspeaker_view_serves_plain_text_and_hides_drafts(notice, draft):
     assert response.content.decode() == loudspeaker_text(notice)
     draft_url = f"/u/{draft.unit.code}/notices/{draft.pk}/loudspeaker.txt"
     assert client.get(draft_url).status_code == 404
+
+
+def test_the_loudspeaker_script_reads_on_a_phone_and_downloads_as_text(notice):
+    from tests.conftest import client_for
+
+    client = client_for(None)
+    detail = client.get(notice.get_absolute_url()).content.decode()
+    page_url = f"/u/{notice.unit.code}/notices/{notice.pk}/loudspeaker/"
+    assert page_url in detail
+    page = client.get(page_url)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    script = loudspeaker_text(notice)
+    first_line = script.strip().splitlines()[0]
+    assert first_line in page.content.decode()
+    text = client.get(f"/u/{notice.unit.code}/notices/{notice.pk}/loudspeaker.txt")
+    assert text["Content-Type"].startswith("text/plain") and text.content.decode() == script
