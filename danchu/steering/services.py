@@ -856,8 +856,9 @@ def _judge(rule, indicator, unit, period, figures) -> dict | None:
         "period": period.code,
         "figures": data,
         "message": message[:400],
-        # The list of records behind the figure (the dashboard links to it).
-        "component": indicator.denominator or indicator.numerator,
+        # The records behind the figure (the dashboard links to it): the items counted —
+        # the late petitions of a late share, not every petition.
+        "component": indicator.numerator or indicator.denominator,
     }
 
 

@@ -33,6 +33,8 @@ def test_overdue_share_fires_at_the_threshold_not_below(province, commune, villa
     assert spots[0]["figures"]["value"] == pytest.approx(0.2)
     assert spots[0]["figures"]["base"] == 5
     assert "20,0%" in spots[0]["message"]
+    # Its records are the late petitions themselves, not every petition received.
+    assert spots[0]["component"] == "petitions_late_or_overdue"
     # One more on time: 1/6 = 16.7 % is below the threshold.
     petition(village, D(2026, 8, 6))
     assert services.evaluate(province, H2, TODAY, rules=only("qua-han-tra-loi")) == []
