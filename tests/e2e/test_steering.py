@@ -50,11 +50,11 @@ def test_member_follows_a_hot_spot_and_downloads_the_report(
     expect(hot_spots).to_contain_text("Tỷ lệ đơn quá hạn cao")
     expect(hot_spots).to_contain_text("Xã Ứng Hòa")
 
-    # and follows the hot spot to the records behind it
+    # and follows the hot spot to the records behind it: the two late petitions
     hot_spots.get_by_role("link", name="xem hồ sơ").first.click()
-    expect(page).to_have_url(re.compile(r"/steering/records/petitions_received/"))
-    expect(page.locator("#record-count")).to_have_text("6")
-    expect(page.locator("ol.records li")).to_have_count(6)
+    expect(page).to_have_url(re.compile(r"/steering/records/petitions_late_or_overdue/"))
+    expect(page.locator("#record-count")).to_have_text("2")
+    expect(page.locator("ol.records li")).to_have_count(2)
 
     # Then they ask for the six-month review and download it once built
     page.goto(f"/u/{province.code}/steering/")
