@@ -157,15 +157,18 @@ def _spot_links(unit: Unit, period: Period, spots: list[dict]) -> list[dict]:
 def _child_table(current: ind.Breakdown, period: Period) -> dict:
     columns = [ind.INDICATORS[k] for k in CHILD_COLUMNS]
     dashboard_of = _per_unit("steering:dashboard")
-    rows = [
-        {
+    rows, quiet = [], []
+    for u, note, f in current.rows:
+        values = [f.indicator(i) for i in columns]
+        row = {
             "unit": u,
             "url": f"{dashboard_of(u.code)}?period={period.code}",
             "note": note,
-            "cells": [reports.format_value(i, f.indicator(i)) for i in columns],
+            "cells": [reports.format_value(i, v) for i, v in zip(columns, values, strict=True)],
         }
-        for u, note, f in current.rows
-    ]
+        # A unit with nothing recorded in the period is named below the table, not given a
+        # row of dashes: on a phone a province's 126 rows bury the few that speak.
+        (rows if any(v not in (None, 0) for v in values) else quiet).append(row)
     # The rows as HTML, escaped here: a province's 126 rows of 9 cells cost the template
     # engine more than the query behind them.
     body = format_html_join(
@@ -185,7 +188,27 @@ def _child_table(current: ind.Breakdown, period: Period) -> dict:
             for row in rows
         ),
     )
-    return {"columns": columns, "rows": rows, "body": body}
+    quiet_items = format_html_join(
+        "",
+        '<li><a href="{}">{}</a>{}</li>',
+        (
+            (
+                row["url"],
+                row["unit"].name,
+                format_html(' <span class="small muted">({})</span>', row["note"])
+                if row["note"]
+                else "",
+            )
+            for row in quiet
+        ),
+    )
+    return {
+        "columns": columns,
+        "rows": rows,
+        "body": body,
+        "quiet": quiet,
+        "quiet_items": quiet_items,
+    }
 
 
 def hot_spots(request: HttpRequest, code: str) -> HttpResponse:

@@ -220,3 +220,12 @@ def test_the_dashboard_shows_the_first_hot_spots_and_links_the_whole_list(
     # The list follows the dashboard's permission.
     assert client_for(everyone["resident"]).get("/u/10402/steering/hot-spots/").status_code == 403
     assert client_for(None).get("/u/10402/steering/hot-spots/").status_code in (302, 403)
+
+
+def test_units_with_nothing_recorded_are_named_below_the_table(recorded, member, other_commune):
+    page = client_for(member).get("/u/01/steering/?period=2026H2").content.decode()
+    section = page.split('id="by-unit"')[1].split("</section>")[0]
+    table, quiet = section.split('id="quiet-units"')
+    assert "Xã Ứng Hòa" in table and "Xã Đại Xuyên" not in table
+    assert "1 đơn vị chưa ghi nhận số liệu nào trong kỳ" in quiet
+    assert f"/u/{other_commune.code}/steering/?period=2026H2" in quiet
