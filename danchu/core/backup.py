@@ -290,6 +290,18 @@ def _check_manifest(tar: tarfile.TarFile) -> dict:
         migrations = set(manifest["migrations"])
         fmt = manifest["format"]
         manifest["database"]["file"], manifest["database"]["sha256"]  # noqa: B018 - must exist
+        # What the restore reads after it has replaced the data must be sound before it does.
+        head = manifest.get("audit_head")
+        if head is not None and not (
+            isinstance(head.get("seq"), int)
+            and isinstance(head.get("hash"), str)
+            and len(head["hash"]) == 64
+        ):
+            raise ValueError("audit_head")
+        if not isinstance(manifest.get("secret_key", {}), dict) or not isinstance(
+            manifest.get("counts", {}), dict
+        ):
+            raise ValueError("secret_key or counts")
     except (KeyError, TypeError, ValueError, AttributeError, tarfile.TarError):
         raise BackupError(
             "Bản sao lưu thiếu hoặc hỏng tệp manifest.json.",

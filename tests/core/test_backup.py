@@ -150,12 +150,22 @@ def _later_format(m):
     m["format"] = 99
 
 
+def _bad_head(m):
+    m["audit_head"] = {"seq": "mười", "hash": "x"}
+
+
+def _bad_key(m):
+    m["secret_key"] = "lộ khóa"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"manifest": _vendor}, "còn cài đặt này dùng"),
         ({"manifest": _newer}, "phiên bản danchu mới hơn"),
         ({"manifest": _later_format}, "định dạng 99"),
+        ({"manifest": _bad_head}, "hỏng tệp manifest.json"),
+        ({"manifest": _bad_key}, "hỏng tệp manifest.json"),
         ({"database": b"not the database"}, "sai SHA-256"),
         ({"extra": "../../etc/cron.d/x"}, "mục không hợp lệ"),
         ({"extra": "scripts/run.sh"}, "mục không hợp lệ"),
